@@ -1,0 +1,1 @@
+//! `arhiva-ingest`: see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+//! `arhiva-retention`: see ARCHITECTURE.md.

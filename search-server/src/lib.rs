@@ -1,0 +1,1 @@
+//! `arhiva-server`: see ARCHITECTURE.md.

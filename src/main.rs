@@ -1,0 +1,58 @@
+//! `arhiva`: the command line. Thin: parses arguments (clap derive), builds a
+//! validated [`config::Config`], and hands it to one function per command in
+//! `src/cmd/`. Libraries do the work; only this binary draws progress bars.
+
+mod cmd;
+mod config;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// A digital archive for scanned municipal dossiers.
+#[derive(Debug, Parser)]
+#[command(name = "arhiva", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: config::GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a realistic sample scan delivery (with ground truth).
+    Fixtures(cmd::fixtures::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    config::init_tracing();
+    let config = match config::Config::from_args(&cli.global) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("arhiva: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Fixtures(args) => cmd::fixtures::run(&config, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("arhiva: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

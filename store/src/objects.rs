@@ -1,0 +1,564 @@
+//! The content store: immutable objects addressed by the SHA-256 of their
+//! original bytes, under `objects/ab/cd/<hex>`.
+//!
+//! Each object file is a 16-byte header followed by the payload:
+//!
+//! ```text
+//! 0..4   magic  b"ARHV"
+//! 4      format version (1)
+//! 5      codec: 0 = raw, 1 = zstd frame
+//! 6..8   reserved, zero
+//! 8..16  original length, u64 little-endian
+//! 16..   payload
+//! ```
+//!
+//! A write hashes first; an object that exists is never written again (the
+//! cheapest dedupe: a re-delivered file costs one read and one hash). A new
+//! object is written to a temp file under `objects/tmp/` (same file system),
+//! fsync'd, hard-linked into place — `link` fails rather than replace, so an
+//! existing object is never rewritten, even by a racing process — and its
+//! directory fsync'd. Whether to compress is decided from a 64 KiB sample:
+//! formats that are compressed already (JPEG, PNG, …) are stored raw, others
+//! are stored raw when zstd saves less than 10% on the sample.
+
+use std::fmt;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{IoContext, Result, StoreError};
+
+const MAGIC: &[u8; 4] = b"ARHV";
+const VERSION: u8 = 1;
+const HEADER_LEN: usize = 16;
+const SAMPLE_LEN: usize = 64 * 1024;
+const CHUNK: usize = 256 * 1024;
+
+/// The SHA-256 of an object's original bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectId(pub [u8; 32]);
+
+impl ObjectId {
+    /// The id of these bytes.
+    pub fn of(bytes: &[u8]) -> ObjectId {
+        ObjectId(Sha256::digest(bytes).into())
+    }
+
+    /// Lowercase hex, 64 characters.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+}
+
+impl fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Debug for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ObjectId({})", &self.to_hex()[..12])
+    }
+}
+
+impl FromStr for ObjectId {
+    type Err = StoreError;
+    fn from_str(s: &str) -> Result<Self> {
+        let mut out = [0u8; 32];
+        if s.len() != 64 || hex::decode_to_slice(s, &mut out).is_err() {
+            return Err(StoreError::BadId(s.chars().take(80).collect()));
+        }
+        Ok(ObjectId(out))
+    }
+}
+
+impl Serialize for ObjectId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for ObjectId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// How an object's payload is encoded on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Codec {
+    /// Stored as is.
+    Raw,
+    /// One zstd frame.
+    Zstd,
+}
+
+/// What a `put` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PutOutcome {
+    /// The object's id.
+    pub id: ObjectId,
+    /// Original size in bytes.
+    pub size: u64,
+    /// Bytes written to disk by this put (0 when the object existed).
+    pub written: u64,
+    /// `false` when the object was already in the store.
+    pub new: bool,
+}
+
+/// The content store under one directory.
+#[derive(Debug)]
+pub struct ObjectStore {
+    root: PathBuf,
+    level: i32,
+    counter: AtomicU64,
+}
+
+impl ObjectStore {
+    /// Open (creating if needed) the store at `root` (the `objects/` dir).
+    pub fn open(root: impl Into<PathBuf>) -> Result<ObjectStore> {
+        let root = root.into();
+        fs::create_dir_all(root.join("tmp")).ctx("create", &root)?;
+        Ok(ObjectStore {
+            root,
+            level: 3,
+            counter: AtomicU64::new(0),
+        })
+    }
+
+    /// Use this zstd level for new objects (default 3).
+    pub fn with_level(mut self, level: i32) -> ObjectStore {
+        self.level = level;
+        self
+    }
+
+    /// The store's directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where the object with this id lives (whether or not it exists).
+    pub fn path_of(&self, id: &ObjectId) -> PathBuf {
+        let h = id.to_hex();
+        self.root.join(&h[0..2]).join(&h[2..4]).join(h)
+    }
+
+    /// Whether the object is present.
+    pub fn contains(&self, id: &ObjectId) -> bool {
+        self.path_of(id).is_file()
+    }
+
+    /// Store bytes held in memory.
+    pub fn put_bytes(&self, bytes: &[u8]) -> Result<PutOutcome> {
+        let id = ObjectId::of(bytes);
+        let size = bytes.len() as u64;
+        if self.contains(&id) {
+            return Ok(PutOutcome {
+                id,
+                size,
+                written: 0,
+                new: false,
+            });
+        }
+        let codec = self.choose_codec(&bytes[..bytes.len().min(SAMPLE_LEN)]);
+        let written = self.write_new(&id, size, codec, &mut io::Cursor::new(bytes), None)?;
+        Ok(PutOutcome {
+            id,
+            size,
+            written,
+            new: written > 0,
+        })
+    }
+
+    /// Store a file, streaming it: one pass to hash (and stop there if the
+    /// object exists), one pass to compress and write, re-hashing to make
+    /// sure the file did not change in between.
+    pub fn put_file(&self, path: &Path) -> Result<PutOutcome> {
+        let (id, size, sample) = hash_file(path)?;
+        if self.contains(&id) {
+            return Ok(PutOutcome {
+                id,
+                size,
+                written: 0,
+                new: false,
+            });
+        }
+        let codec = self.choose_codec(&sample);
+        let file = File::open(path).ctx("open", path)?;
+        let mut reader = BufReader::with_capacity(CHUNK, file);
+        let written = self.write_new(&id, size, codec, &mut reader, Some(path))?;
+        Ok(PutOutcome {
+            id,
+            size,
+            written,
+            new: written > 0,
+        })
+    }
+
+    fn choose_codec(&self, sample: &[u8]) -> Codec {
+        if sample.len() < 64 || is_precompressed(sample) {
+            return Codec::Raw;
+        }
+        match zstd::bulk::compress(sample, 1) {
+            Ok(c) if (c.len() as f64) < sample.len() as f64 * 0.9 => Codec::Zstd,
+            _ => Codec::Raw,
+        }
+    }
+
+    /// Write a new object from `src`; returns bytes written (0 if a racing
+    /// writer got there first). `origin` names the source file for errors.
+    fn write_new(
+        &self,
+        id: &ObjectId,
+        size: u64,
+        codec: Codec,
+        src: &mut dyn Read,
+        origin: Option<&Path>,
+    ) -> Result<u64> {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let tmp =
+            self.root
+                .join("tmp")
+                .join(format!("{}.{}.{}", id.to_hex(), std::process::id(), n));
+        let result = self.write_tmp(&tmp, id, size, codec, src, origin);
+        let written = match result {
+            Ok(w) => w,
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                return Err(e);
+            }
+        };
+        let dest = self.path_of(id);
+        let dir = dest.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.ensure_dir(&dir)?;
+        let linked = fs::hard_link(&tmp, &dest);
+        let _ = fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => {
+                sync_dir(&dir)?;
+                Ok(written)
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(0),
+            Err(e) => Err(e).ctx("link", &dest),
+        }
+    }
+
+    fn write_tmp(
+        &self,
+        tmp: &Path,
+        id: &ObjectId,
+        size: u64,
+        codec: Codec,
+        src: &mut dyn Read,
+        origin: Option<&Path>,
+    ) -> Result<u64> {
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(tmp)
+            .ctx("create", tmp)?;
+        let mut out = io::BufWriter::with_capacity(CHUNK, file);
+        let mut header = [0u8; HEADER_LEN];
+        header[..4].copy_from_slice(MAGIC);
+        header[4] = VERSION;
+        header[5] = match codec {
+            Codec::Raw => 0,
+            Codec::Zstd => 1,
+        };
+        header[8..16].copy_from_slice(&size.to_le_bytes());
+        out.write_all(&header).ctx("write", tmp)?;
+        let mut hasher = Sha256::new();
+        let mut seen = 0u64;
+        let mut buf = vec![0u8; CHUNK];
+        let src_path = origin.unwrap_or(tmp);
+        match codec {
+            Codec::Raw => loop {
+                let k = read_some(src, &mut buf).ctx("read", src_path)?;
+                if k == 0 {
+                    break;
+                }
+                hasher.update(&buf[..k]);
+                seen += k as u64;
+                out.write_all(&buf[..k]).ctx("write", tmp)?;
+            },
+            Codec::Zstd => {
+                let mut enc = zstd::Encoder::new(&mut out, self.level).ctx("compress", tmp)?;
+                enc.include_checksum(true).ctx("compress", tmp)?;
+                let _ = enc.set_pledged_src_size(Some(size));
+                loop {
+                    let k = read_some(src, &mut buf).ctx("read", src_path)?;
+                    if k == 0 {
+                        break;
+                    }
+                    hasher.update(&buf[..k]);
+                    seen += k as u64;
+                    enc.write_all(&buf[..k]).ctx("compress", tmp)?;
+                }
+                enc.finish().ctx("compress", tmp)?;
+            }
+        }
+        if seen != size || ObjectId(hasher.finalize().into()) != *id {
+            return Err(StoreError::Unstable {
+                path: src_path.to_path_buf(),
+            });
+        }
+        let file = out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .ctx("write", tmp)?;
+        file.sync_all().ctx("fsync", tmp)?;
+        let len = file.metadata().ctx("stat", tmp)?.len();
+        Ok(len)
+    }
+
+    fn ensure_dir(&self, dir: &Path) -> Result<()> {
+        if dir.is_dir() {
+            return Ok(());
+        }
+        fs::create_dir_all(dir).ctx("create", dir)?;
+        // Make the new directory entries themselves durable.
+        if let Some(parent) = dir.parent() {
+            sync_dir(parent)?;
+            if let Some(grand) = parent.parent() {
+                sync_dir(grand)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Open an object for reading its original bytes.
+    pub fn open_reader(&self, id: &ObjectId) -> Result<ObjectReader> {
+        let path = self.path_of(id);
+        let file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(StoreError::NotFound { id: *id })
+            }
+            Err(e) => return Err(e).ctx("open", &path),
+        };
+        let mut file = BufReader::with_capacity(CHUNK, file);
+        let mut header = [0u8; HEADER_LEN];
+        file.read_exact(&mut header)
+            .map_err(|e| StoreError::Corrupt {
+                id: *id,
+                path: path.clone(),
+                reason: format!("short header: {e}"),
+            })?;
+        if &header[..4] != MAGIC || header[4] != VERSION {
+            return Err(StoreError::Corrupt {
+                id: *id,
+                path,
+                reason: "bad magic or version".into(),
+            });
+        }
+        let mut len = [0u8; 8];
+        len.copy_from_slice(&header[8..16]);
+        let size = u64::from_le_bytes(len);
+        let inner: Box<dyn Read + Send> = match header[5] {
+            0 => Box::new(file),
+            1 => Box::new(zstd::Decoder::with_buffer(file).ctx("decompress", &path)?),
+            c => {
+                return Err(StoreError::Corrupt {
+                    id: *id,
+                    path,
+                    reason: format!("unknown codec {c}"),
+                })
+            }
+        };
+        Ok(ObjectReader { inner, size, path })
+    }
+
+    /// The original bytes of an object.
+    pub fn get(&self, id: &ObjectId) -> Result<Vec<u8>> {
+        let mut r = self.open_reader(id)?;
+        let mut out = Vec::with_capacity(r.size.min(1 << 30) as usize);
+        r.inner
+            .read_to_end(&mut out)
+            .map_err(|e| StoreError::Corrupt {
+                id: *id,
+                path: r.path.clone(),
+                reason: format!("cannot decode: {e}"),
+            })?;
+        if out.len() as u64 != r.size {
+            return Err(StoreError::Corrupt {
+                id: *id,
+                path: r.path,
+                reason: format!("length {} but header says {}", out.len(), r.size),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Re-read an object and check that its bytes hash to its id.
+    pub fn verify(&self, id: &ObjectId) -> Result<u64> {
+        let mut r = self.open_reader(id)?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; CHUNK];
+        let mut n = 0u64;
+        loop {
+            let k = read_some(&mut r.inner, &mut buf).map_err(|e| StoreError::Corrupt {
+                id: *id,
+                path: r.path.clone(),
+                reason: format!("cannot decode: {e}"),
+            })?;
+            if k == 0 {
+                break;
+            }
+            hasher.update(&buf[..k]);
+            n += k as u64;
+        }
+        let got = ObjectId(hasher.finalize().into());
+        if got != *id || n != r.size {
+            return Err(StoreError::Corrupt {
+                id: *id,
+                path: r.path,
+                reason: format!("content hashes to {got} ({n} bytes)"),
+            });
+        }
+        Ok(n)
+    }
+
+    /// Bytes the object takes on disk.
+    pub fn stored_size(&self, id: &ObjectId) -> Result<u64> {
+        let path = self.path_of(id);
+        Ok(fs::metadata(&path).ctx("stat", &path)?.len())
+    }
+
+    /// Every object id in the store, in directory order (sorted).
+    pub fn ids(&self) -> Result<Vec<ObjectId>> {
+        let mut out = Vec::new();
+        for a in sorted_entries(&self.root)? {
+            if a.file_name().map(|n| n.len() != 2).unwrap_or(true) || a == self.root.join("tmp") {
+                continue;
+            }
+            for b in sorted_entries(&a)? {
+                for f in sorted_entries(&b)? {
+                    if let Some(id) = f
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .and_then(|n| n.parse().ok())
+                    {
+                        out.push(id);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Remove an object (disposal only). Returns whether it existed.
+    pub fn remove(&self, id: &ObjectId) -> Result<bool> {
+        let path = self.path_of(id);
+        match fs::remove_file(&path) {
+            Ok(()) => {
+                if let Some(dir) = path.parent() {
+                    sync_dir(dir)?;
+                }
+                Ok(true)
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e).ctx("remove", &path),
+        }
+    }
+
+    /// Remove temp files left by writers that died (older than `age`).
+    pub fn sweep_tmp(&self, age: std::time::Duration) -> Result<usize> {
+        let dir = self.root.join("tmp");
+        let mut n = 0;
+        for p in sorted_entries(&dir)? {
+            let old = fs::metadata(&p)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|e| e >= age);
+            if old && fs::remove_file(&p).is_ok() {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// A reader of an object's original bytes.
+pub struct ObjectReader {
+    inner: Box<dyn Read + Send>,
+    /// Original size in bytes.
+    pub size: u64,
+    path: PathBuf,
+}
+
+impl Read for ObjectReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf)
+    }
+}
+
+fn hash_file(path: &Path) -> Result<(ObjectId, u64, Vec<u8>)> {
+    let mut file = File::open(path).ctx("open", path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut sample = Vec::new();
+    let mut n = 0u64;
+    loop {
+        let k = read_some(&mut file, &mut buf).ctx("read", path)?;
+        if k == 0 {
+            break;
+        }
+        if sample.len() < SAMPLE_LEN {
+            let take = k.min(SAMPLE_LEN - sample.len());
+            sample.extend_from_slice(&buf[..take]);
+        }
+        hasher.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok((ObjectId(hasher.finalize().into()), n, sample))
+}
+
+fn read_some(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match r.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Formats whose bytes are compressed already: zstd would only cost time.
+fn is_precompressed(s: &[u8]) -> bool {
+    s.starts_with(&[0xFF, 0xD8, 0xFF]) // JPEG
+        || s.starts_with(b"\x89PNG")
+        || s.starts_with(b"GIF8")
+        || s.starts_with(b"PK\x03\x04") // zip, docx, odt
+        || s.starts_with(&[0x1F, 0x8B]) // gzip
+        || s.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) // zstd
+        || (s.starts_with(b"RIFF") && s.get(8..12) == Some(b"WEBP"))
+        || s.starts_with(&[0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50]) // JPEG 2000
+}
+
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .ctx("fsync directory", dir)
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).ctx("list", dir),
+    };
+    let mut v = Vec::new();
+    for e in rd {
+        v.push(e.ctx("list", dir)?.path());
+    }
+    v.sort();
+    Ok(v)
+}

@@ -1,0 +1,413 @@
+//! From what a person typed to a tantivy query.
+//!
+//! The syntax is tantivy's query grammar (words, `"phrases"`, `AND`/`OR`/
+//! `NOT`, `+`/`-`, `field:value`, ranges, `word*`, `word~2`), parsed into its
+//! AST and compiled here, because the meaning is ours: words are required
+//! unless joined by `OR`; each word matches its exact folded form (ranked
+//! highest, and higher still in the title and metadata), its stem, and —
+//! for words of five letters or more — forms within one or two edits, the
+//! usual damage OCR does. Quoted words and phrases match exactly.
+
+use std::collections::BTreeSet;
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::query_grammar::{
+    parse_query_lenient, Delimiter, UserInputAst, UserInputBound, UserInputLeaf, UserInputLiteral,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use crate::analyzer::{stem, tokens};
+use crate::doc::term_key;
+use crate::error::{IndexError, Result};
+use crate::normalize::{fold, fuzzy_distance, within_distance};
+use crate::schema::{Fields, KIND_PAGE};
+
+/// Boosts: the same word weighs more in the title and the metadata than in
+/// the running text; stems and fuzzy forms weigh less than exact forms.
+const BOOST_TITLE: f32 = 2.0;
+const BOOST_META: f32 = 1.5;
+const BOOST_STEM: f32 = 0.4;
+const BOOST_FUZZY: f32 = 0.3;
+
+/// What the words of a query can match on a page, for snippets and for
+/// `matched_terms`.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Highlight {
+    pub exact: BTreeSet<String>,
+    pub stems: BTreeSet<String>,
+    pub fuzzy: Vec<(String, usize)>,
+    pub prefixes: Vec<String>,
+}
+
+impl Highlight {
+    /// Does the folded token `t` match any positive term of the query?
+    pub fn matches(&self, t: &str) -> bool {
+        self.exact.contains(t)
+            || self.prefixes.iter().any(|p| t.starts_with(p.as_str()))
+            || self
+                .fuzzy
+                .iter()
+                .any(|(w, d)| within_distance(t, w, *d).is_some())
+            || (!self.stems.is_empty()
+                && !t.bytes().all(|b| b.is_ascii_digit())
+                && self.stems.contains(&stem(t)))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty()
+            && self.stems.is_empty()
+            && self.fuzzy.is_empty()
+            && self.prefixes.is_empty()
+    }
+}
+
+/// A compiled query and what to highlight.
+pub(crate) struct Compiled {
+    pub query: Box<dyn Query>,
+    pub highlight: Highlight,
+}
+
+/// Compile `input` (the user's text) for page search.
+pub(crate) fn compile(f: &Fields, input: &str) -> Result<Compiled> {
+    let mut c = Compiler {
+        f,
+        highlight: Highlight::default(),
+    };
+    let input = input.trim();
+    let query: Box<dyn Query> = if input.is_empty() {
+        Box::new(AllQuery)
+    } else {
+        let (ast, errors) = parse_query_lenient(input);
+        if let Some(e) = errors.first() {
+            return Err(bad(syntax_message(input, e.pos, &e.message)));
+        }
+        c.ast(&ast, false)?.unwrap_or_else(|| Box::new(EmptyQuery))
+    };
+    Ok(Compiled {
+        query,
+        highlight: c.highlight,
+    })
+}
+
+/// Require `kind = page`, without adding to the score.
+pub(crate) fn only_pages(f: &Fields, q: Box<dyn Query>) -> Box<dyn Query> {
+    let kind = term_query(Term::from_field_text(f.kind, KIND_PAGE));
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, q),
+        (Occur::Must, Box::new(ConstScoreQuery::new(kind, 0.0))),
+    ]))
+}
+
+/// A filter clause: required, adds nothing to the score.
+pub(crate) fn filter(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
+    (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
+}
+
+/// Pages of dossiers whose years overlap `from..=to`.
+pub(crate) fn years_overlap(f: &Fields, from: Option<i64>, to: Option<i64>) -> Vec<Box<dyn Query>> {
+    let mut out: Vec<Box<dyn Query>> = Vec::new();
+    if let Some(from) = from {
+        out.push(Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_i64(f.last_year, from)),
+            Bound::Unbounded,
+        )));
+    }
+    if let Some(to) = to {
+        out.push(Box::new(RangeQuery::new(
+            Bound::Unbounded,
+            Bound::Included(Term::from_field_i64(f.first_year, to)),
+        )));
+    }
+    out
+}
+
+pub(crate) fn term_query(t: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))
+}
+
+fn bad(message: String) -> IndexError {
+    IndexError::BadQuery { message }
+}
+
+fn syntax_message(input: &str, pos: usize, message: &str) -> String {
+    let mut hint = String::new();
+    if input.matches('"').count() % 2 == 1 {
+        hint = "; a quotation mark is not closed".to_string();
+    } else if input.matches('(').count() != input.matches(')').count() {
+        hint = "; parentheses do not match".to_string();
+    } else if input.contains(':') {
+        hint = "; use field:value, e.g. an:1998 or titlu:\"stat de plata\"".to_string();
+    }
+    format!("{message} at character {}{hint}", pos + 1)
+}
+
+struct Compiler<'a> {
+    f: &'a Fields,
+    highlight: Highlight,
+}
+
+enum Target {
+    /// Text, title and metadata, with stems and fuzzy forms.
+    Words,
+    /// One text field only, exact and stemmed forms.
+    Only(Field),
+}
+
+impl Compiler<'_> {
+    fn ast(&mut self, ast: &UserInputAst, negated: bool) -> Result<Option<Box<dyn Query>>> {
+        match ast {
+            UserInputAst::Clause(clauses) => {
+                let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for (occur, child) in clauses {
+                    let occur = occur.unwrap_or(Occur::Must);
+                    let neg = negated ^ (occur == Occur::MustNot);
+                    if let Some(q) = self.ast(child, neg)? {
+                        subs.push((occur, q));
+                    }
+                }
+                if subs.is_empty() {
+                    return Ok(None);
+                }
+                if subs.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    subs.push((Occur::Must, Box::new(AllQuery)));
+                }
+                if subs.len() == 1 && subs[0].0 != Occur::MustNot {
+                    return Ok(subs.pop().map(|(_, q)| q));
+                }
+                Ok(Some(Box::new(BooleanQuery::new(subs))))
+            }
+            UserInputAst::Boost(inner, boost) => Ok(self.ast(inner, negated)?.map(|q| {
+                Box::new(BoostQuery::new(q, boost.into_inner() as f32)) as Box<dyn Query>
+            })),
+            UserInputAst::Leaf(leaf) => self.leaf(leaf, negated),
+        }
+    }
+
+    fn leaf(&mut self, leaf: &UserInputLeaf, negated: bool) -> Result<Option<Box<dyn Query>>> {
+        match leaf {
+            UserInputLeaf::All => Ok(Some(Box::new(AllQuery))),
+            UserInputLeaf::Literal(lit) => self.literal(lit, negated),
+            UserInputLeaf::Range {
+                field,
+                lower,
+                upper,
+            } => self.range(field.as_deref(), lower, upper),
+            UserInputLeaf::Set { field, elements } => {
+                let mut subs = Vec::new();
+                for e in elements {
+                    let lit = UserInputLiteral {
+                        field_name: field.clone(),
+                        phrase: e.clone(),
+                        delimiter: Delimiter::DoubleQuotes,
+                        slop: 0,
+                        prefix: false,
+                    };
+                    if let Some(q) = self.literal(&lit, negated)? {
+                        subs.push((Occur::Should, q));
+                    }
+                }
+                Ok((!subs.is_empty()).then(|| Box::new(BooleanQuery::new(subs)) as Box<dyn Query>))
+            }
+            UserInputLeaf::Exists { field } => Err(bad(format!(
+                "\"{field}:*\" is not supported; search for words in that field instead"
+            ))),
+            UserInputLeaf::Regex { .. } => Err(bad(
+                "regular expressions are not supported; use word* for words that begin with word"
+                    .to_string(),
+            )),
+        }
+    }
+
+    fn literal(&mut self, lit: &UserInputLiteral, negated: bool) -> Result<Option<Box<dyn Query>>> {
+        let f = self.f;
+        let field = lit.field_name.as_deref().map(fold);
+        let phrase = lit.phrase.trim();
+        let exact = |field: Field, v: &str| Ok(Some(term_query(Term::from_field_text(field, v))));
+        match field.as_deref() {
+            None | Some("nume" | "name" | "cuvant" | "word") => {
+                self.text(lit, Target::Words, negated)
+            }
+            Some("text" | "textul") => self.text(lit, Target::Only(f.text), negated),
+            Some("titlu" | "title" | "continut") => self.text(lit, Target::Only(f.title), negated),
+            Some("fond" | "locatie" | "location") => self.text(lit, Target::Only(f.meta), negated),
+            Some("cota" | "dosar") => exact(f.cota, phrase),
+            Some("indicativ") => exact(f.indicativ, phrase),
+            Some("compartiment" | "department" | "dept") => exact(f.department_key, &fold(phrase)),
+            Some("tip" | "type" | "doc_type") => exact(f.doc_type_key, &fold(phrase)),
+            Some("termen" | "term") => exact(f.term, &term_key(phrase)),
+            Some("pagina" | "page") => {
+                let p: u64 = phrase
+                    .parse()
+                    .map_err(|_| bad(format!("page must be a number, not {phrase:?}")))?;
+                Ok(Some(term_query(Term::from_field_u64(f.page, p))))
+            }
+            Some("an" | "anul" | "year") => {
+                let y = parse_year(phrase)?;
+                Ok(Some(all_of(years_overlap(f, Some(y), Some(y)))))
+            }
+            Some(other) => {
+                // Not a field we know: the colon was part of the text
+                // ("ora 10:30"), so search both sides as words.
+                let joined = format!("{other} {phrase}");
+                let lit = UserInputLiteral {
+                    field_name: None,
+                    phrase: joined,
+                    ..lit.clone()
+                };
+                self.text(&lit, Target::Words, negated)
+            }
+        }
+    }
+
+    fn text(
+        &mut self,
+        lit: &UserInputLiteral,
+        target: Target,
+        negated: bool,
+    ) -> Result<Option<Box<dyn Query>>> {
+        let toks = tokens(&lit.phrase);
+        if toks.is_empty() {
+            return Ok(None);
+        }
+        let f = self.f;
+        let fields: Vec<(Field, f32)> = match target {
+            Target::Words => vec![(f.text, 1.0), (f.title, BOOST_TITLE), (f.meta, BOOST_META)],
+            Target::Only(field) => vec![(field, 1.0)],
+        };
+        let quoted = lit.delimiter != Delimiter::None;
+        if toks.len() > 1 || (quoted && lit.prefix) {
+            if !negated {
+                self.highlight.exact.extend(toks.iter().cloned());
+            }
+            let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (field, boost) in fields {
+                if field == f.meta {
+                    continue; // no positions in meta
+                }
+                let terms: Vec<Term> = toks
+                    .iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect();
+                let q: Box<dyn Query> = if lit.prefix {
+                    if let Some(last) = toks.last() {
+                        self.highlight.prefixes.push(last.clone());
+                    }
+                    Box::new(PhrasePrefixQuery::new(terms))
+                } else if terms.len() == 1 {
+                    term_query(terms[0].clone())
+                } else {
+                    let mut pq = PhraseQuery::new(terms);
+                    pq.set_slop(lit.slop);
+                    Box::new(pq)
+                };
+                subs.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+            }
+            return Ok(Some(Box::new(BooleanQuery::new(subs))));
+        }
+        let t = &toks[0];
+        let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if lit.prefix {
+            if !negated {
+                self.highlight.prefixes.push(t.clone());
+            }
+            for (field, boost) in fields {
+                let q = FuzzyTermQuery::new_prefix(Term::from_field_text(field, t), 0, false);
+                subs.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+            }
+            return Ok(Some(Box::new(BooleanQuery::new(subs))));
+        }
+        let numeric = t.bytes().all(|b| b.is_ascii_digit());
+        let distance = match (quoted, lit.slop) {
+            (true, _) => 0,
+            (false, 0) => fuzzy_distance(t),
+            (false, s) => s.min(2) as u8,
+        };
+        if !negated {
+            self.highlight.exact.insert(t.clone());
+        }
+        for (field, boost) in &fields {
+            let q = term_query(Term::from_field_text(*field, t));
+            subs.push((Occur::Should, Box::new(BoostQuery::new(q, *boost))));
+        }
+        let stems = matches!(target, Target::Words) || fields[0].0 == f.text;
+        if stems && !quoted && !numeric {
+            let s = stem(t);
+            let q = term_query(Term::from_field_text(f.text_stem, &s));
+            subs.push((Occur::Should, Box::new(BoostQuery::new(q, BOOST_STEM))));
+            if !negated {
+                self.highlight.stems.insert(s);
+            }
+        }
+        if distance > 0 && !numeric {
+            let text_field = fields[0].0;
+            let q = FuzzyTermQuery::new(Term::from_field_text(text_field, t), distance, true);
+            subs.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), BOOST_FUZZY)),
+            ));
+            if !negated {
+                self.highlight
+                    .fuzzy
+                    .push((t.clone(), usize::from(distance)));
+            }
+        }
+        Ok(Some(Box::new(BooleanQuery::new(subs))))
+    }
+
+    fn range(
+        &mut self,
+        field: Option<&str>,
+        lower: &UserInputBound,
+        upper: &UserInputBound,
+    ) -> Result<Option<Box<dyn Query>>> {
+        let f = self.f;
+        let bound = |b: &UserInputBound, low: bool| -> Result<Option<i64>> {
+            Ok(match b {
+                UserInputBound::Unbounded => None,
+                UserInputBound::Inclusive(v) if v == "*" => None,
+                UserInputBound::Inclusive(v) => Some(parse_year(v)?),
+                UserInputBound::Exclusive(v) => Some(parse_year(v)? + if low { 1 } else { -1 }),
+            })
+        };
+        match field.map(fold).as_deref() {
+            Some("an" | "anul" | "year") => {
+                let (from, to) = (bound(lower, true)?, bound(upper, false)?);
+                Ok(Some(all_of(years_overlap(f, from, to))))
+            }
+            Some("pagina" | "page") => {
+                let to_term = |v: Option<i64>| match v {
+                    Some(v) => Bound::Included(Term::from_field_u64(f.page, v.max(0) as u64)),
+                    None => Bound::Unbounded,
+                };
+                let (from, to) = (bound(lower, true)?, bound(upper, false)?);
+                Ok(Some(Box::new(RangeQuery::new(to_term(from), to_term(to)))))
+            }
+            _ => Err(bad(
+                "ranges work on years and pages only, e.g. an:[1990 TO 1995] or pagina:[1 TO 10]"
+                    .to_string(),
+            )),
+        }
+    }
+}
+
+fn all_of(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if qs.is_empty() {
+        return Box::new(AllQuery);
+    }
+    Box::new(BooleanQuery::new(
+        qs.into_iter().map(|q| (Occur::Must, q)).collect(),
+    ))
+}
+
+fn parse_year(v: &str) -> Result<i64> {
+    v.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|y| (0..=9999).contains(y))
+        .ok_or_else(|| bad(format!("a year must be a number like 1998, not {v:?}")))
+}

@@ -1,0 +1,479 @@
+//! One page job: an image with its sidecars, a text-only page, or a whole
+//! PDF. Each reads its file once, skips what the catalog already holds with
+//! the same object id, quarantines what it cannot use, and returns the
+//! journal events for the dossier's group commit.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use arhiva_store::{Document, Dossier, Event, Format, ObjectId, Page, PageFlag, TextSource};
+
+use crate::detect::{by_extension, describe, sniff};
+use crate::error::{Result, StoreContext};
+use crate::pipeline::Ctx;
+use crate::report::QuarantineItem;
+use crate::sidecar::{parse_alto, parse_hocr, parse_txt, PageText};
+use crate::{derivatives, image_qa, ocr, payroll, pdf, sandbox, IngestEvent};
+
+/// How long decoding one image may take.
+const IMAGE_DEADLINE: Duration = Duration::from_secs(60);
+
+/// Work for one page (or one PDF).
+#[derive(Debug, Clone)]
+pub(crate) enum PageJob {
+    /// `NNNN.tif|jpg|png` and its sidecars.
+    Image {
+        page: u32,
+        scan: PathBuf,
+        sidecars: Vec<PathBuf>,
+    },
+    /// A text-only delivery: the sidecar is the page.
+    TextOnly { page: u32, files: Vec<PathBuf> },
+    /// The dossier's PDF.
+    Pdf { path: PathBuf },
+}
+
+/// Events for the group commit, and pages for the index.
+#[derive(Default)]
+pub(crate) struct PageResult {
+    pub events: Vec<Event>,
+    pub index: Vec<(Page, String)>,
+}
+
+impl PageResult {
+    fn quarantine(ctx: &Ctx<'_>, path: &Path, code: &str, reason: impl Into<String>) -> PageResult {
+        let mut r = PageResult::default();
+        r.events.extend(ctx.quarantine(QuarantineItem::new(ctx.rel(path), None, code, reason)));
+        r
+    }
+}
+
+fn flag_name(f: &PageFlag) -> &'static str {
+    match f {
+        PageFlag::LowDpi { .. } => "low-dpi",
+        PageFlag::Blank => "blank",
+        PageFlag::TinyImage => "tiny-image",
+        PageFlag::HugeImage => "huge-image",
+        PageFlag::NeedsOcr => "needs-ocr",
+        PageFlag::Undecodable => "undecodable",
+    }
+}
+
+/// Process one job.
+pub(crate) fn process(ctx: &Ctx<'_>, dossier: &Dossier, job: &PageJob) -> Result<PageResult> {
+    match job {
+        PageJob::Image {
+            page,
+            scan,
+            sidecars,
+        } => image_page(ctx, dossier, *page, scan, sidecars),
+        PageJob::TextOnly { page, files } => text_page(ctx, dossier, *page, files),
+        PageJob::Pdf { path } => pdf_pages(ctx, dossier, path),
+    }
+}
+
+fn read(ctx: &Ctx<'_>, path: &Path) -> std::result::Result<Vec<u8>, PageResult> {
+    match fs::read(path) {
+        Ok(b) => {
+            ctx.tally(|s| s.bytes_in += b.len() as u64);
+            if b.is_empty() {
+                Err(PageResult::quarantine(ctx, path, "empty-file", "file is empty (0 bytes)"))
+            } else {
+                Ok(b)
+            }
+        }
+        Err(e) => Err(PageResult::quarantine(ctx, path, "unreadable-file", format!("cannot read the file: {e}"))),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Whether a stored page is complete: same original, and nothing a run with
+/// OCR could add.
+fn up_to_date(ctx: &Ctx<'_>, p: &Page, id: &ObjectId) -> bool {
+    p.document == *id && !(ctx.ocr && p.flags.contains(&PageFlag::NeedsOcr))
+}
+
+/// Put a document's original and journal it if the catalog lacks it.
+fn store_document(
+    ctx: &Ctx<'_>,
+    dossier: &Dossier,
+    path: &Path,
+    bytes: &[u8],
+    format: Format,
+    events: &mut Vec<Event>,
+) -> Result<ObjectId> {
+    let put = ctx.archive.objects().put_bytes(bytes).in_delivery(path)?;
+    ctx.tally(|s| s.bytes_stored += put.written);
+    if ctx.archive.catalog().document(&put.id).in_delivery(path)?.is_none() {
+        events.push(Event::DocumentStored {
+            document: Document {
+                object: put.id,
+                cota: dossier.cota.clone(),
+                file: file_name(path),
+                format,
+                size: put.size,
+            },
+        });
+    }
+    Ok(put.id)
+}
+
+fn image_page(
+    ctx: &Ctx<'_>,
+    dossier: &Dossier,
+    n: u32,
+    scan: &Path,
+    sidecars: &[PathBuf],
+) -> Result<PageResult> {
+    let bytes = match read(ctx, scan) {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
+    };
+    let name = file_name(scan);
+    let format = sniff(&bytes);
+    let claimed = by_extension(&name);
+    if !matches!(format, Format::Tiff | Format::Jpeg | Format::Png) || claimed != Some(format) {
+        let ext = name.rsplit_once('.').map(|(_, e)| e.to_string()).unwrap_or_default();
+        let (code, reason) = match claimed {
+            Some(Format::Tiff | Format::Jpeg | Format::Png) => (
+                "wrong-extension",
+                format!("file named .{ext} holds {} data", describe(&bytes)),
+            ),
+            _ => (
+                "unsupported-format",
+                format!("{} images are not archival page formats (TIFF, JPEG, PNG, PDF)", describe(&bytes)),
+            ),
+        };
+        return Ok(PageResult::quarantine(ctx, scan, code, reason));
+    }
+    let id = ObjectId::of(&bytes);
+    let existing = ctx.archive.catalog().page(&dossier.cota, n).in_delivery(scan)?;
+    if let Some(p) = existing.as_ref().filter(|p| up_to_date(ctx, p, &id)) {
+        return unchanged(ctx, p.clone(), bytes.len() as u64);
+    }
+    let shared = Arc::new(bytes);
+    let for_decode = Arc::clone(&shared);
+    let img = match sandbox::guarded(IMAGE_DEADLINE, move || image_qa::decode(&for_decode, format)) {
+        Ok(Ok(img)) => img,
+        Ok(Err((code, reason))) => return Ok(PageResult::quarantine(ctx, scan, code, reason)),
+        Err(c) => {
+            let (code, reason) = c.quarantine("image");
+            return Ok(PageResult::quarantine(ctx, scan, code, reason));
+        }
+    };
+    let bytes = shared;
+    let dpi = image_qa::declared_dpi(&bytes, format);
+    let qa = image_qa::check(&img, dpi);
+    if ctx.opts.derivatives {
+        if let Err(e) = derivatives::write(ctx.archive.dir(), &id, None, &img) {
+            tracing::warn!(file = %scan.display(), error = %e, "derivatives not written");
+        }
+    }
+    drop(img);
+    let mut r = PageResult::default();
+    let doc = store_document(ctx, dossier, scan, &bytes, format, &mut r.events)?;
+    let mut text = None;
+    let mut sorted: Vec<&PathBuf> = sidecars.iter().collect();
+    sorted.sort_by_key(|p| sidecar_rank(p));
+    for s in sorted {
+        match read_sidecar(ctx, s) {
+            Ok(t) => {
+                text = Some(t);
+                break;
+            }
+            Err(q) => r.events.extend(q.events),
+        }
+    }
+    let blank = qa.flags.contains(&PageFlag::Blank);
+    let mut flags = qa.flags;
+    let mut ocr_ran = false;
+    if text.is_none() && !blank {
+        if ctx.ocr {
+            match ocr::recognize(&bytes) {
+                Ok(t) => {
+                    text = Some((t, TextSource::Ocr));
+                    ocr_ran = true;
+                }
+                Err(e) => tracing::warn!(file = %scan.display(), error = %e, "OCR failed; page left for a later run"),
+            }
+        }
+        if text.is_none() {
+            flags.push(PageFlag::NeedsOcr);
+        }
+    }
+    let page = Page {
+        cota: dossier.cota.clone(),
+        page: n,
+        document: doc,
+        pdf_page: None,
+        text: None,
+        text_source: TextSource::None,
+        confidence: None,
+        words: None,
+        size_px: Some((qa.width, qa.height)),
+        dpi,
+        flags,
+        payroll: None,
+    };
+    finish(ctx, scan, existing, page, text, ocr_ran, bytes.len() as u64, r)
+}
+
+fn sidecar_rank(p: &Path) -> u8 {
+    match by_extension(&file_name(p)) {
+        Some(Format::Hocr) => 0,
+        Some(Format::Alto) => 1,
+        _ => 2,
+    }
+}
+
+/// Read and parse a sidecar by its extension; problems are quarantined.
+fn read_sidecar(ctx: &Ctx<'_>, path: &Path) -> std::result::Result<(PageText, TextSource), PageResult> {
+    let bytes = read(ctx, path)?;
+    let parsed = match by_extension(&file_name(path)) {
+        Some(Format::Hocr) => parse_hocr(&bytes).map(|t| (t, TextSource::Hocr)),
+        Some(Format::Alto) => parse_alto(&bytes).map(|t| (t, TextSource::Alto)),
+        _ => parse_txt(&bytes).map(|t| (t, TextSource::SidecarTxt)),
+    };
+    parsed.map_err(|p| PageResult::quarantine(ctx, path, p.code, p.reason))
+}
+
+fn text_page(ctx: &Ctx<'_>, dossier: &Dossier, n: u32, files: &[PathBuf]) -> Result<PageResult> {
+    let mut sorted: Vec<&PathBuf> = files.iter().collect();
+    sorted.sort_by_key(|p| sidecar_rank(p));
+    let Some(path) = sorted.first().copied() else {
+        return Ok(PageResult::default());
+    };
+    let existing = ctx.archive.catalog().page(&dossier.cota, n).in_delivery(path)?;
+    let bytes = match read(ctx, path) {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
+    };
+    let id = ObjectId::of(&bytes);
+    if let Some(p) = existing.as_ref().filter(|p| up_to_date(ctx, p, &id)) {
+        return unchanged(ctx, p.clone(), bytes.len() as u64);
+    }
+    let parsed = match by_extension(&file_name(path)) {
+        Some(Format::Hocr) => parse_hocr(&bytes).map(|t| (t, TextSource::Hocr, Format::Hocr)),
+        Some(Format::Alto) => parse_alto(&bytes).map(|t| (t, TextSource::Alto, Format::Alto)),
+        _ => parse_txt(&bytes).map(|t| (t, TextSource::SidecarTxt, Format::Text)),
+    };
+    let (t, source, format) = match parsed {
+        Ok(x) => x,
+        Err(p) => return Ok(PageResult::quarantine(ctx, path, p.code, p.reason)),
+    };
+    let mut r = PageResult::default();
+    let doc = store_document(ctx, dossier, path, &bytes, format, &mut r.events)?;
+    let page = Page {
+        cota: dossier.cota.clone(),
+        page: n,
+        document: doc,
+        pdf_page: None,
+        text: None,
+        text_source: TextSource::None,
+        confidence: None,
+        words: None,
+        size_px: None,
+        dpi: None,
+        flags: Vec::new(),
+        payroll: None,
+    };
+    finish(ctx, path, existing, page, Some((t, source)), false, bytes.len() as u64, r)
+}
+
+fn pdf_pages(ctx: &Ctx<'_>, dossier: &Dossier, path: &Path) -> Result<PageResult> {
+    let bytes = match read(ctx, path) {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
+    };
+    if sniff(&bytes) != Format::Pdf {
+        let reason = format!("file named .pdf holds {} data", describe(&bytes));
+        return Ok(PageResult::quarantine(ctx, path, "wrong-extension", reason));
+    }
+    let id = ObjectId::of(&bytes);
+    let stored: Vec<Page> = ctx
+        .archive
+        .catalog()
+        .pages(&dossier.cota)
+        .in_delivery(path)?
+        .into_iter()
+        .filter(|p| p.document == id)
+        .collect();
+    if !stored.is_empty() && stored.iter().all(|p| up_to_date(ctx, p, &id)) {
+        let mut r = PageResult::default();
+        for p in stored {
+            let more = unchanged(ctx, p, 0)?;
+            r.index.extend(more.index);
+        }
+        return Ok(r);
+    }
+    let info = match sandbox::pdf(path, &bytes) {
+        Ok(Ok(info)) => info,
+        Ok(Err((code, reason))) => return Ok(PageResult::quarantine(ctx, path, &code, reason)),
+        Err(c) => {
+            let (code, reason) = c.quarantine("PDF");
+            return Ok(PageResult::quarantine(ctx, path, code, reason));
+        }
+    };
+    let mut r = PageResult::default();
+    let doc = store_document(ctx, dossier, path, &bytes, Format::Pdf, &mut r.events)?;
+    let bytes = Arc::new(bytes);
+    let n_pages = info.pages.len() as u64;
+    for (i, p) in info.pages.into_iter().enumerate() {
+        let num = i as u32 + 1;
+        let existing = ctx.archive.catalog().page(&dossier.cota, num).in_delivery(path)?;
+        let mut flags = Vec::new();
+        let mut text = None;
+        let mut ocr_ran = false;
+        let (size_px, dpi) = match &p.image {
+            Some(im) => (Some((im.width, im.height)), im.dpi),
+            None => (None, None),
+        };
+        if !p.text.trim().is_empty() {
+            text = Some((PageText { text: p.text, ..PageText::default() }, TextSource::PdfText));
+        } else if let Some(im) = &p.image {
+            match im.dpi {
+                Some(d) if d >= image_qa::MIN_DPI => {}
+                d => flags.push(PageFlag::LowDpi { dpi: d.unwrap_or(0) }),
+            }
+            let wants_image = ctx.opts.derivatives || ctx.ocr;
+            let jpeg = if im.jpeg && wants_image {
+                let b = Arc::clone(&bytes);
+                sandbox::guarded(IMAGE_DEADLINE, move || pdf::page_jpeg(&b, num)).ok().flatten()
+            } else {
+                None
+            };
+            if let Some(j) = &jpeg {
+                if ctx.opts.derivatives {
+                    if let Ok(Ok(img)) = {
+                        let j2 = j.clone();
+                        sandbox::guarded(IMAGE_DEADLINE, move || image_qa::decode(&j2, Format::Jpeg))
+                    } {
+                        let _ = derivatives::write(ctx.archive.dir(), &doc, Some(num), &img);
+                    }
+                }
+                if ctx.ocr {
+                    match ocr::recognize(j) {
+                        Ok(t) => {
+                            text = Some((t, TextSource::Ocr));
+                            ocr_ran = true;
+                        }
+                        Err(e) => tracing::warn!(file = %path.display(), page = num, error = %e, "OCR failed"),
+                    }
+                }
+            }
+            if text.is_none() {
+                flags.push(PageFlag::NeedsOcr);
+            }
+        } else {
+            flags.push(PageFlag::Blank);
+        }
+        let page = Page {
+            cota: dossier.cota.clone(),
+            page: num,
+            document: doc,
+            pdf_page: Some(num),
+            text: None,
+            text_source: TextSource::None,
+            confidence: None,
+            words: None,
+            size_px,
+            dpi,
+            flags,
+            payroll: None,
+        };
+        let share = if i == 0 { bytes.len() as u64 } else { 0 };
+        r = finish(ctx, path, existing, page, text, ocr_ran, share, r)?;
+    }
+    tracing::debug!(file = %path.display(), pages = n_pages, "PDF read");
+    Ok(r)
+}
+
+/// A page already stored as it is: count it, index it if the batch is
+/// being re-indexed.
+fn unchanged(ctx: &Ctx<'_>, p: Page, bytes: u64) -> Result<PageResult> {
+    let mut r = PageResult::default();
+    tally_page(ctx, &p, false, false);
+    if ctx.reindex_all && ctx.index.is_some() {
+        let text = match &p.text {
+            Some(id) => ctx.archive.objects().get(id).in_delivery(ctx.delivery)?,
+            None => Vec::new(),
+        };
+        r.index.push((p.clone(), String::from_utf8_lossy(&text).into_owned()));
+    }
+    (ctx.on_event)(IngestEvent::PageDone {
+        cota: p.cota.clone(),
+        page: p.page,
+        bytes,
+    });
+    Ok(r)
+}
+
+fn tally_page(ctx: &Ctx<'_>, p: &Page, new: bool, ocr_ran: bool) {
+    ctx.tally(|s| {
+        s.pages += 1;
+        if new {
+            s.pages_new += 1;
+        }
+        if ocr_ran {
+            s.ocr_pages += 1;
+        }
+        *s.text_sources.entry(p.text_source.as_str().to_string()).or_default() += 1;
+        for f in &p.flags {
+            *s.flags.entry(flag_name(f).to_string()).or_default() += 1;
+            if *f == PageFlag::NeedsOcr {
+                s.needs_ocr += 1;
+            }
+        }
+    });
+}
+
+/// Store the text, recognise payroll, compare with the catalog, emit.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    ctx: &Ctx<'_>,
+    path: &Path,
+    existing: Option<Page>,
+    mut page: Page,
+    text: Option<(PageText, TextSource)>,
+    ocr_ran: bool,
+    bytes: u64,
+    mut r: PageResult,
+) -> Result<PageResult> {
+    let mut body = String::new();
+    if let Some((t, source)) = text {
+        page.text_source = source;
+        if !t.text.trim().is_empty() {
+            let put = ctx.archive.objects().put_bytes(t.text.as_bytes()).in_delivery(path)?;
+            ctx.tally(|s| s.bytes_stored += put.written);
+            page.text = Some(put.id);
+            if !t.words.is_empty() {
+                let json = serde_json::to_vec(&t.words).unwrap_or_default();
+                let put = ctx.archive.objects().put_bytes(&json).in_delivery(path)?;
+                ctx.tally(|s| s.bytes_stored += put.written);
+                page.words = Some(put.id);
+            }
+            page.confidence = t.confidence;
+            page.payroll = payroll::parse(&t.text);
+            body = t.text;
+        }
+    }
+    let new = existing.as_ref() != Some(&page);
+    tally_page(ctx, &page, new, ocr_ran);
+    if new {
+        r.events.push(Event::PageRecorded { page: page.clone() });
+    }
+    if ctx.index.is_some() && (new || ctx.reindex_all) {
+        r.index.push((page.clone(), body));
+    }
+    (ctx.on_event)(IngestEvent::PageDone {
+        cota: page.cota.clone(),
+        page: page.page,
+        bytes,
+    });
+    Ok(r)
+}

@@ -46,7 +46,7 @@ pub mod model;
 pub mod objects;
 
 pub use archive::Archive;
-pub use catalog::Catalog;
+pub use catalog::{BatchRecord, Catalog, QuarantineEntry, Tombstone};
 pub use error::{Result, StoreError};
 pub use event::Event;
 pub use journal::Journal;

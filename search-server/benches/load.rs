@@ -1,0 +1,2 @@
+//! Load benchmark of the web server (placeholder until written).
+fn main() {}

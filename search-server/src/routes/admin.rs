@@ -1,0 +1,167 @@
+//! Staff pages: batches and quarantine (arhivist), users and the audit log
+//! (admin). Every form is checked against the session's CSRF token.
+
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+
+use crate::auth::{Role, Viewer};
+use crate::error::{Result, ServerError};
+use crate::routes::blocking;
+use crate::routes::search::params;
+use crate::state::AppState;
+use crate::{audit, users, views};
+
+/// Audit entries shown, at most.
+const AUDIT_ROWS: usize = 300;
+
+/// `GET /loturi` (arhivist)
+pub async fn batches(State(state): State<AppState>, viewer: Viewer) -> Result<Response> {
+    viewer.require(Role::Arhivist)?;
+    let archive = state.archive.clone();
+    let (b, q) = blocking(move || {
+        let c = archive.catalog();
+        Ok((c.batches()?, c.quarantine()?))
+    })
+    .await?;
+    state
+        .audit
+        .record(&viewer.user, "view-batches", "", &viewer.ip);
+    Ok(views::admin::batches(&viewer, &b, &q).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Saved {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+/// `GET /admin/utilizatori` (admin)
+pub async fn users(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    q: std::result::Result<Query<Saved>, QueryRejection>,
+) -> Result<Response> {
+    viewer.require(Role::Admin)?;
+    let saved = params(q)?.saved.is_some();
+    let archive = state.archive.clone();
+    let list = blocking(move || users::list(&archive)).await?;
+    state
+        .audit
+        .record(&viewer.user, "view-users", "", &viewer.ip);
+    let msg = saved.then_some(viewer.lang.t().user_saved);
+    Ok(views::admin::users(&viewer, &list, msg).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AddUser {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /admin/utilizatori` (admin)
+pub async fn add_user(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    form: std::result::Result<Form<AddUser>, FormRejection>,
+) -> Result<Response> {
+    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    viewer.check_csrf(&f.csrf)?;
+    viewer.require(Role::Admin)?;
+    let role: Role = f.role.parse()?;
+    let archive = state.archive.clone();
+    let name = f.name.trim().to_string();
+    let n = name.clone();
+    blocking(move || users::add(&archive, &n, role, &f.password).map(|_| ())).await?;
+    state
+        .audit
+        .record_sync(
+            &viewer.user,
+            "user-add",
+            &format!("{name} ({})", role.as_str()),
+            &viewer.ip,
+        )
+        .await?;
+    Ok(Redirect::to("/admin/utilizatori?saved=1").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SetState {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    disabled: String,
+}
+
+/// `POST /admin/utilizatori/{name}/stare` (admin)
+pub async fn set_state(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    path: std::result::Result<Path<String>, PathRejection>,
+    form: std::result::Result<Form<SetState>, FormRejection>,
+) -> Result<Response> {
+    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    viewer.check_csrf(&f.csrf)?;
+    viewer.require(Role::Admin)?;
+    let Path(name) = path.map_err(|_| ServerError::not_found(""))?;
+    users::validate_name(&name).map_err(|_| ServerError::not_found(name.clone()))?;
+    if name == viewer.user {
+        return Err(ServerError::bad("you cannot disable your own account"));
+    }
+    let disabled = match f.disabled.as_str() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(ServerError::bad("disabled must be 0 or 1")),
+    };
+    let archive = state.archive.clone();
+    let n = name.clone();
+    blocking(move || users::set_disabled(&archive, &n, disabled)).await?;
+    if disabled {
+        state.sessions.remove_user(&name);
+        state.basic.remove_user(&name);
+    }
+    let action = if disabled {
+        "user-disable"
+    } else {
+        "user-enable"
+    };
+    state
+        .audit
+        .record_sync(&viewer.user, action, &name, &viewer.ip)
+        .await?;
+    Ok(Redirect::to("/admin/utilizatori?saved=1").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AuditFilter {
+    #[serde(default, alias = "user")]
+    utilizator: Option<String>,
+}
+
+/// `GET /admin/audit` (admin)
+pub async fn audit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    q: std::result::Result<Query<AuditFilter>, QueryRejection>,
+) -> Result<Response> {
+    viewer.require(Role::Admin)?;
+    let user = params(q)?.utilizator.unwrap_or_default().trim().to_string();
+    if user.len() > 64 {
+        return Err(ServerError::bad("user name too long"));
+    }
+    let archive = state.archive.clone();
+    let u = user.clone();
+    let entries = blocking(move || {
+        audit::recent(&archive, (!u.is_empty()).then_some(u.as_str()), AUDIT_ROWS)
+    })
+    .await?;
+    Ok(views::admin::audit(&viewer, &entries, &user).into_response())
+}

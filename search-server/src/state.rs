@@ -1,0 +1,97 @@
+//! [`AppState`]: what every handler shares — the archive, the index, and the
+//! in-memory authentication state.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use arhiva_index::SearchIndex;
+use arhiva_store::Archive;
+
+use crate::audit::AuditLog;
+use crate::sessions::{BasicCache, RateLimiter, Sessions};
+
+/// How the server behaves.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Mark cookies `Secure` (set when serving behind TLS).
+    pub secure_cookies: bool,
+    /// The longest search query accepted, in characters.
+    pub max_query_chars: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            secure_cookies: false,
+            max_query_chars: 500,
+        }
+    }
+}
+
+/// Shared state; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The fields of [`AppState`].
+pub struct Inner {
+    /// The archive (content store, journal, catalog).
+    pub archive: Arc<Archive>,
+    /// The search index.
+    pub index: Arc<SearchIndex>,
+    /// Logged-in sessions.
+    pub sessions: Sessions,
+    /// Failed-login counters.
+    pub limiter: RateLimiter,
+    /// Recently verified HTTP Basic credentials.
+    pub basic: BasicCache,
+    /// The audit writer.
+    pub audit: AuditLog,
+    /// Derived page images.
+    pub images: crate::backend::Images,
+    /// Settings.
+    pub config: ServerConfig,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("archive", &self.0.archive.dir())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// State over an opened archive and index.
+    pub fn new(archive: Arc<Archive>, index: Arc<SearchIndex>, config: ServerConfig) -> AppState {
+        let audit = AuditLog::start(archive.clone());
+        AppState(Arc::new(Inner {
+            archive,
+            index,
+            sessions: Sessions::default(),
+            limiter: RateLimiter::default(),
+            basic: BasicCache::default(),
+            audit,
+            images: crate::backend::Images::default(),
+            config,
+        }))
+    }
+
+    /// A `Set-Cookie` value with this server's attributes.
+    pub fn cookie(&self, name: &str, value: &str, max_age: Option<u64>) -> String {
+        let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
+        if let Some(age) = max_age {
+            c.push_str(&format!("; Max-Age={age}"));
+        }
+        if self.0.config.secure_cookies {
+            c.push_str("; Secure");
+        }
+        c
+    }
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

@@ -1,0 +1,182 @@
+//! User accounts, kept as journaled records (kind `user`, key = name) so
+//! they survive like everything else and can be rebuilt with the catalog.
+//! Passwords are stored only as argon2id PHC strings.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use arhiva_store::{Archive, Event};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Role;
+use crate::error::{Result, ServerError, UserError};
+
+/// Record kind of user accounts in the catalog.
+pub const KIND: &str = "user";
+/// The shortest password accepted.
+pub const MIN_PASSWORD: usize = 10;
+
+/// A user account as journaled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRecord {
+    /// What the user may do.
+    pub role: Role,
+    /// argon2id PHC string.
+    pub hash: String,
+    /// RFC 3339 creation time.
+    pub created: String,
+    /// A disabled account cannot log in; its sessions end.
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+/// Check a user name: 2-32 of `a-z 0-9 . _ -`, starting with a letter.
+pub fn validate_name(name: &str) -> Result<(), UserError> {
+    let ok = (2..=32).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(UserError::InvalidName(name.to_string()))
+    }
+}
+
+/// Hash a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String, UserError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| UserError::Hash(e.to_string()))
+}
+
+/// Whether `password` matches the PHC string `hash` (a malformed hash
+/// never matches).
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A PHC string that matches no password, verified against when the user
+/// does not exist so that unknown and known users take the same time.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("no user has this password").unwrap_or_default())
+}
+
+/// One user's record.
+pub fn get(archive: &Archive, name: &str) -> Result<Option<UserRecord>> {
+    match archive.catalog().record(KIND, name)? {
+        None => Ok(None),
+        Some(v) => Ok(serde_json::from_value(v).ok()),
+    }
+}
+
+/// All users, by name.
+pub fn list(archive: &Archive) -> Result<Vec<(String, UserRecord)>> {
+    Ok(archive
+        .catalog()
+        .records(KIND)?
+        .into_iter()
+        .filter_map(|(k, v)| serde_json::from_value(v).ok().map(|u| (k, u)))
+        .collect())
+}
+
+/// Create a user (journaled). Fails if the name is taken.
+pub fn add(archive: &Archive, name: &str, role: Role, password: &str) -> Result<UserRecord> {
+    validate_name(name)?;
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(UserError::WeakPassword { min: MIN_PASSWORD }.into());
+    }
+    if get(archive, name)?.is_some() {
+        return Err(UserError::Exists(name.to_string()).into());
+    }
+    let record = UserRecord {
+        role,
+        hash: hash_password(password)?,
+        created: crate::audit::now_rfc3339(),
+        disabled: false,
+    };
+    put(archive, name, &record)?;
+    Ok(record)
+}
+
+/// Disable or enable a user (journaled).
+pub fn set_disabled(archive: &Archive, name: &str, disabled: bool) -> Result<()> {
+    let mut record = get(archive, name)?.ok_or_else(|| UserError::Unknown(name.to_string()))?;
+    record.disabled = disabled;
+    put(archive, name, &record)
+}
+
+fn put(archive: &Archive, name: &str, record: &UserRecord) -> Result<()> {
+    let value = serde_json::to_value(record).map_err(|e| ServerError::Task(e.to_string()))?;
+    archive.commit(vec![Event::Put {
+        kind: KIND.into(),
+        key: name.into(),
+        value,
+    }])?;
+    Ok(())
+}
+
+/// A random password of `len` characters from an alphabet without look-alikes.
+pub fn random_password(len: usize) -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..len)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_checked() {
+        assert!(validate_name("maria.pop").is_ok());
+        assert!(validate_name("a").is_err());
+        assert!(validate_name("1abc").is_err());
+        assert!(validate_name("Maria").is_err());
+        assert!(validate_name("../etc").is_err());
+    }
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let h = hash_password("corect-cal-baterie").expect("hash");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password(&h, "corect-cal-baterie"));
+        assert!(!verify_password(&h, "gresit"));
+        assert!(!verify_password("not a hash", "x"));
+        assert!(!verify_password(dummy_hash(), ""));
+    }
+
+    #[test]
+    fn users_are_journaled() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let archive = Archive::open(dir.path()).expect("open");
+        add(&archive, "ana", Role::Arhivist, "parola-lunga-1").expect("add");
+        assert!(matches!(
+            add(&archive, "ana", Role::Admin, "parola-lunga-2"),
+            Err(ServerError::User(UserError::Exists(_)))
+        ));
+        assert!(matches!(
+            add(&archive, "bob", Role::Admin, "scurta"),
+            Err(ServerError::User(UserError::WeakPassword { .. }))
+        ));
+        set_disabled(&archive, "ana", true).expect("disable");
+        drop(archive);
+        let archive = Archive::open(dir.path()).expect("reopen");
+        let ana = get(&archive, "ana").expect("get").expect("exists");
+        assert!(ana.disabled);
+        assert_eq!(ana.role, Role::Arhivist);
+        assert_eq!(list(&archive).expect("list").len(), 1);
+    }
+}

@@ -126,7 +126,7 @@ pub(crate) fn to_documents(f: &Fields, d: &PageDoc) -> Vec<TantivyDocument> {
             p.add_text(f.key, &key);
             p.add_text(f.cota, &d.cota);
             p.add_u64(f.page, u64::from(d.page));
-            p.add_text(f.person_name, &row.name);
+            p.add_text(f.person_name, crate::person::name_keys(&row.name).join(" "));
             p.add_text(f.person_printed, &row.name);
             if let Some(cnp) = row.cnp.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
                 p.add_text(f.cnp, cnp);

@@ -116,6 +116,17 @@ pub fn fuzzy_distance(term: &str) -> u8 {
 /// Damerau–Levenshtein distance (optimal string alignment) between `a` and
 /// `b`, or `None` once it is certainly above `max`.
 pub fn within_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    distance_within(a, b, max, true)
+}
+
+/// Levenshtein distance (transpositions count two), or `None` once it is
+/// certainly above `max`: OCR substitutes, drops and adds characters but
+/// does not swap them.
+pub fn levenshtein_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    distance_within(a, b, max, false)
+}
+
+fn distance_within(a: &str, b: &str, max: usize, transpositions: bool) -> Option<usize> {
     if a == b {
         return Some(0);
     }
@@ -134,7 +145,7 @@ pub fn within_distance(a: &str, b: &str, max: usize) -> Option<usize> {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+            if transpositions && i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(prev2[j - 2] + 1);
             }
             cur[j] = v;
@@ -179,6 +190,8 @@ mod tests {
         assert_eq!(within_distance("popescu", "pepesku", 1), None);
         assert_eq!(within_distance("ion", "ioan", 1), Some(1));
         assert_eq!(within_distance("", "ab", 1), None);
+        assert_eq!(within_distance("cristian", "cristina", 1), Some(1));
+        assert_eq!(levenshtein_within("cristian", "cristina", 1), None);
     }
 
     #[test]

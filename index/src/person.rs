@@ -3,6 +3,13 @@
 //! diacritic-folded, with one OCR error per name part; a CNP is matched
 //! exactly. Hits come back grouped by month, with the pages that show them.
 //!
+//! Names are compared by their *OCR key*: folded, with the confusions OCR
+//! makes by changing a word's shape mapped to one form (`rn`→`m`, `0`→`o`,
+//! `1`→`l`), so that such an error costs nothing and one more substitution,
+//! drop or addition is still allowed. Short words (four letters or less on
+//! either side) only tolerate a substitution: adding or dropping a letter
+//! there usually makes another name (Pop/Popa, Ion/Ioan, Ioan/Ioana).
+//!
 //! Retrieval is broad (each name part as an exact or one-edit term), then
 //! every candidate row is verified: each part of the name asked for must
 //! match a *different* word of the printed name. A row whose valid CNP
@@ -19,7 +26,7 @@ use tantivy::{TantivyDocument, Term};
 use crate::analyzer::tokens;
 use crate::error::{IndexError, Result, TantivyContext};
 use crate::index::SearchIndex;
-use crate::normalize::within_distance;
+use crate::normalize::levenshtein_within;
 use crate::query::{filter, term_query};
 use crate::schema::KIND_PERSON;
 
@@ -84,7 +91,7 @@ impl SearchIndex {
     /// Find a person's payroll months.
     pub fn person(&self, q: &PersonQuery) -> Result<PersonResults> {
         let f = &self.fields;
-        let parts: Vec<String> = tokens(&q.name);
+        let parts: Vec<String> = name_keys(&q.name);
         let cnp = q
             .cnp
             .as_deref()
@@ -116,7 +123,7 @@ impl SearchIndex {
                             Occur::Should,
                             Box::new(BoostQuery::new(term_query(term.clone()), 2.0)),
                         ),
-                        (Occur::Should, Box::new(FuzzyTermQuery::new(term, 1, true))),
+                        (Occur::Should, Box::new(FuzzyTermQuery::new(term, 1, false))),
                     ])),
                 };
                 all.push((Occur::Must, q));
@@ -148,7 +155,7 @@ impl SearchIndex {
             };
             let printed = s(f.person_printed).unwrap_or_default();
             let row_cnp = s(f.cnp);
-            let name_ok = !parts.is_empty() && name_matches(&parts, &tokens(&printed));
+            let name_ok = !parts.is_empty() && name_matches(&parts, &name_keys(&printed));
             let cnp_ok = cnp.is_some() && row_cnp == cnp;
             let other_person = match (&cnp, &row_cnp) {
                 (Some(want), Some(have)) => want != have && cnp_valid(have),
@@ -212,11 +219,33 @@ pub(crate) fn name_matches(parts: &[String], words: &[String]) -> bool {
 }
 
 fn part_matches(part: &str, word: &str) -> bool {
-    match part.chars().count() {
+    let (pl, wl) = (part.chars().count(), word.chars().count());
+    match pl {
         1 => word.starts_with(part),
         2 => word == part,
-        _ => within_distance(part, word, 1).is_some(),
+        _ if pl.min(wl) <= 4 => {
+            pl == wl
+                && part
+                    .chars()
+                    .zip(word.chars())
+                    .filter(|(a, b)| a != b)
+                    .count()
+                    <= 1
+        }
+        _ => levenshtein_within(part, word, 1).is_some(),
     }
+}
+
+/// The OCR keys of a name's words: folded, `rn`→`m`, `0`→`o`, `1`→`l`.
+pub(crate) fn name_keys(name: &str) -> Vec<String> {
+    tokens(name).iter().map(|t| ocr_key(t)).collect()
+}
+
+fn ocr_key(folded: &str) -> String {
+    folded
+        .replace("rn", "m")
+        .replace('0', "o")
+        .replace('1', "l")
 }
 
 /// A CNP with 13 digits and a correct control digit.

@@ -172,7 +172,15 @@ fn png_dpi(b: &[u8]) -> Option<f64> {
 fn tiff_dpi(b: &[u8]) -> Option<f64> {
     use tiff::tags::Tag;
     let mut dec = tiff::decoder::Decoder::new(Cursor::new(b)).ok()?;
-    let x = dec.get_tag_f64(Tag::XResolution).ok()?;
+    use tiff::decoder::ifd::Value;
+    let x = match dec.find_tag(Tag::XResolution).ok()?? {
+        Value::Rational(n, d) if d != 0 => f64::from(n) / f64::from(d),
+        Value::Double(v) => v,
+        Value::Float(v) => f64::from(v),
+        Value::Short(v) => f64::from(v),
+        Value::Unsigned(v) => f64::from(v),
+        _ => return None,
+    };
     let unit = dec
         .find_tag_unsigned::<u16>(Tag::ResolutionUnit)
         .ok()

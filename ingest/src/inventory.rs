@@ -108,7 +108,19 @@ fn read_table(bytes: &[u8], what: &str) -> Result<Table, FileProblem> {
             code: "unreadable-inventory",
             reason: format!("{what} is not valid CSV: {e}"),
         })?;
-        let line = rec.position().map(|p| p.line() as u32).unwrap_or(0);
+        // The physical line where the record starts (csv's own line count
+        // is off by one on CRLF files).
+        let line = rec
+            .position()
+            .map(|p| {
+                let b = text.as_bytes();
+                let mut at = (p.byte() as usize).min(b.len());
+                while at < b.len() && matches!(b[at], b'\r' | b'\n') {
+                    at += 1;
+                }
+                b[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1
+            })
+            .unwrap_or(0);
         let fields: Vec<String> = rec.iter().map(|f| f.trim().to_string()).collect();
         if fields.iter().all(String::is_empty) {
             continue;
@@ -450,11 +462,13 @@ mod tests {
 
     #[test]
     fn single_date_column_semicolons_any_order() {
-        let inv = "Cotă;Date extreme;Indicativ dosar;Conținutul pe scurt;Nr. file\n\
-            A-1;1998-2001;III/1;State 1998;120\n\
-            A-2;2005;I/1;Hotărâri;3\n";
+        let inv = "\u{feff}Cotă;Date extreme;Indicativ dosar;Conținutul pe scurt;Nr. file\r\n\
+            A-1;1998-2001;III/1;State 1998;120\r\n\
+            A-2;2005;I/1;Hotărâri;3\r\n\
+            A-2;2005;I/1;Hotărâri;3\r\n";
         let (rows, bad) = parse_inventory(inv.as_bytes(), &nom(), 2025).expect("parse");
-        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(bad.len(), 1);
+        assert_eq!((bad[0].line, bad[0].code), (4, "duplicate-cota"));
         assert_eq!(rows[0].years, (1998, 2001));
         assert_eq!(rows[0].term, RetentionTerm::Years(50));
         assert_eq!(rows[0].doc_type, "payroll");

@@ -43,10 +43,16 @@ fn header(text: &str) -> Option<(i32, u8)> {
             .filter(|w| !w.is_empty())
             .collect();
         let pos = words.iter().position(|w| close(w, "luna", 1))?;
-        let month_word = words.get(pos + 1)?;
+        // OCR confuses l/1 and o/0 in words.
+        let month_word = words.get(pos + 1)?.replace('1', "l").replace('0', "o");
+        let month_word = month_word.as_str();
         let month = MONTHS
             .iter()
-            .position(|m| close(month_word, m, if m.len() > 4 { 2 } else { 0 }))?;
+            .enumerate()
+            .map(|(i, m)| (distance(month_word, m), i, m.len()))
+            .filter(|&(d, _, len)| d <= if len > 4 { 2 } else { 0 })
+            .min()
+            .map(|(_, i, _)| i)?;
         let year = words
             .get(pos + 2..)?
             .iter()
@@ -57,13 +63,12 @@ fn header(text: &str) -> Option<(i32, u8)> {
 }
 
 fn close(a: &str, b: &str, max: usize) -> bool {
-    if a == b {
-        return true;
-    }
+    a.chars().count().abs_diff(b.chars().count()) <= max && distance(a, b) <= max
+}
+
+/// Levenshtein distance.
+fn distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > max {
-        return false;
-    }
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
@@ -74,7 +79,7 @@ fn close(a: &str, b: &str, max: usize) -> bool {
         }
         prev = cur;
     }
-    prev[b.len()] <= max
+    prev[b.len()]
 }
 
 /// `1. Barbu Ștefania 2921210295179 referent 3.769` → a row.
@@ -148,6 +153,14 @@ mod tests {
         assert_eq!(p.rows[1].function.as_deref(), Some("tehnician principal"));
         assert_eq!(p.rows[1].salary.as_deref(), Some("3.957"));
         assert!(parse("Hotărârea nr. 12 din 1998").is_none());
+    }
+
+    #[test]
+    fn iulie_is_not_iunie() {
+        let p = parse("STAT DE PLATĂ pe luna iulie 2021 (continuare)").expect("payroll");
+        assert_eq!((p.year, p.month), (2021, 7));
+        let p = parse("STAT DE PLATA pe luna iu1ie 2021").expect("payroll");
+        assert_eq!(p.month, 7);
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub(crate) struct Ctx<'a> {
     pub on_event: &'a (dyn Fn(IngestEvent) + Sync),
     pub stats: Mutex<Stats>,
     quarantine: Mutex<Vec<QuarantineItem>>,
-    known_quarantine: HashSet<String>,
+    known_quarantine: HashMap<String, (String, String)>,
     pub index: Option<Mutex<IndexBatch<'a>>>,
     /// The batch did not finish before: index every page, not just new ones.
     pub reindex_all: bool,
@@ -65,7 +65,7 @@ impl Ctx<'_> {
         });
         warn!(file = %item.journal_file(), code = %item.code, reason = %item.reason, "quarantined");
         let file = item.journal_file();
-        let ev = (!self.known_quarantine.contains(&file)).then(|| Event::Quarantined {
+        let ev = (!self.known_quarantine.contains_key(&file)).then(|| Event::Quarantined {
             batch: self.batch.clone(),
             file,
             code: item.code.clone(),
@@ -202,12 +202,12 @@ pub fn ingest_delivery(
         .into_iter()
         .find(|b| b.batch == batch);
     let finished_before = previous.as_ref().is_some_and(|b| b.summary.is_some());
-    let known_quarantine: HashSet<String> = catalog
+    let known_quarantine: HashMap<String, (String, String)> = catalog
         .quarantine()
         .in_delivery(delivery)?
         .into_iter()
         .filter(|q| q.batch == batch)
-        .map(|q| q.file)
+        .map(|q| (q.file, (q.code, q.reason)))
         .collect();
     let index_batch = match index {
         Some(ix) => Some(Mutex::new(ix.writer().map_err(|source| IngestError::Index {
@@ -254,6 +254,21 @@ pub fn ingest_delivery(
     let wrote = ctx.wrote.load(Ordering::Relaxed);
     let stats = ctx.stats.into_inner().unwrap_or_else(|p| p.into_inner());
     let mut quarantine = ctx.quarantine.into_inner().unwrap_or_else(|p| p.into_inner());
+    // Inputs quarantined by an earlier run of this batch and skipped now
+    // (e.g. the sidecar of a page already stored) are still bad: list them.
+    let seen: HashSet<String> = quarantine.iter().map(QuarantineItem::journal_file).collect();
+    for (file, (code, reason)) in &ctx.known_quarantine {
+        if seen.contains(file) {
+            continue;
+        }
+        let (path, line) = match file.rsplit_once(':') {
+            Some((p, l)) if l.parse::<u32>().is_ok() => (p.to_string(), l.parse().ok()),
+            _ => (file.clone(), None),
+        };
+        if delivery.join(path.trim_end_matches('/')).exists() {
+            quarantine.push(QuarantineItem::new(path, line, code, reason.clone()));
+        }
+    }
     quarantine.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     let mut report = BatchReport {
         batch: batch.clone(),

@@ -23,9 +23,25 @@ pub struct Cli {
 pub enum Command {
     /// Generate a realistic sample scan delivery (with ground truth).
     Fixtures(cmd::fixtures::Args),
+    /// Ingest scan deliveries (inventory, page images, sidecars, PDFs).
+    Ingest(cmd::ingest::Args),
+    /// Cron-friendly run: ingest new deliveries from an inbox, under a lock.
+    Nightly(cmd::nightly::Args),
+    /// Re-hash stored objects and check the journal's chain (fixity).
+    Verify(cmd::verify::Args),
+    /// Rebuild the catalog and the search index from store + journal.
+    Rebuild(cmd::rebuild::Args),
+    /// Search the pages: words, "phrases", filters, facets.
+    Search(cmd::search::Args),
+    /// Find the months a person was on the payroll, with the pages.
+    Person(cmd::person::Args),
 }
 
 fn main() -> ExitCode {
+    // A re-execution of this binary as a sandboxed file parser (ingest).
+    if let Some(code) = arhiva_ingest::sandbox::maybe_child() {
+        return code;
+    }
     let cli = Cli::parse();
     config::init_tracing();
     let config = match config::Config::from_args(&cli.global) {
@@ -37,6 +53,12 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Fixtures(args) => cmd::fixtures::run(&config, args),
+        Command::Ingest(args) => cmd::ingest::run(&config, args),
+        Command::Nightly(args) => cmd::nightly::run(&config, args),
+        Command::Verify(args) => cmd::verify::run(&config, args),
+        Command::Rebuild(args) => cmd::rebuild::run(&config, args),
+        Command::Search(args) => cmd::search::run(&config, args),
+        Command::Person(args) => cmd::person::run(&config, args),
     };
     match result {
         Ok(code) => code,

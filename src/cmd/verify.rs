@@ -63,7 +63,11 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     } else {
         print_report(&report, args.sample);
     }
-    Ok(if report.ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 pub fn verify(config: &Config, sample: f64) -> anyhow::Result<Report> {
@@ -138,7 +142,9 @@ pub fn verify(config: &Config, sample: f64) -> anyhow::Result<Report> {
 }
 
 fn in_sample(id: &ObjectId, seed: u64, percent: f64) -> bool {
-    let mut x = u64::from_le_bytes([id.0[0], id.0[1], id.0[2], id.0[3], id.0[4], id.0[5], id.0[6], id.0[7]]) ^ seed;
+    let mut x = u64::from_le_bytes([
+        id.0[0], id.0[1], id.0[2], id.0[3], id.0[4], id.0[5], id.0[6], id.0[7],
+    ]) ^ seed;
     // splitmix64 finaliser: a cheap, well-spread hash.
     x = (x ^ (x >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94d049bb133111eb);
@@ -171,7 +177,11 @@ fn print_report(r: &Report, sample: f64) {
     if let Some(t) = &r.torn_tail_cut {
         println!("  torn tail cut off: {t}");
     }
-    println!("references: {} objects named by the journal, {} missing", r.references, r.missing.len());
+    println!(
+        "references: {} objects named by the journal, {} missing",
+        r.references,
+        r.missing.len()
+    );
     for id in &r.missing {
         println!("  MISSING  {id}");
     }

@@ -63,10 +63,13 @@ pub fn has_image(archive: &Archive, page: &Page) -> Result<bool> {
         .is_some_and(|d| matches!(d.format, Format::Tiff | Format::Jpeg | Format::Png)))
 }
 
+/// Cache key: document id, page, size, masked.
+type ImageKey = (String, u32, Size, bool);
+
 /// A cache of derived JPEGs.
 #[derive(Debug, Default)]
 pub struct Images {
-    cache: Mutex<HashMap<(String, u32, Size, bool), Arc<Vec<u8>>>>,
+    cache: Mutex<HashMap<ImageKey, Arc<Vec<u8>>>>,
 }
 
 impl Images {

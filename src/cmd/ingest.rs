@@ -1,0 +1,141 @@
+//! `arhiva ingest DELIVERY...`: take scan deliveries into the archive.
+//! Draws a progress bar on a terminal, plain log lines otherwise; prints the
+//! batch report as a table, or as JSON with `--json`. Exit code 0 only when
+//! nothing was quarantined (or `--allow-quarantine`).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use anyhow::Context;
+use arhiva_index::SearchIndex;
+use arhiva_ingest::{ingest_delivery, BatchReport, IngestEvent, IngestOptions, OcrMode};
+use arhiva_store::Archive;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::config::Config;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Delivery folders (each with inventar.csv and one folder per dossier).
+    #[arg(required = true)]
+    pub deliveries: Vec<PathBuf>,
+    /// OCR pages without text: auto (when tesseract is installed), always, never.
+    #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
+    pub ocr: OcrArg,
+    /// Print the reports as JSON (one object per delivery, in an array).
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 0 even when inputs were quarantined.
+    #[arg(long)]
+    pub allow_quarantine: bool,
+    /// Worker threads (default: every core).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Do not make thumbnails and web-size images now (they are made on demand).
+    #[arg(long)]
+    pub no_derivatives: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OcrArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<OcrArg> for OcrMode {
+    fn from(o: OcrArg) -> OcrMode {
+        match o {
+            OcrArg::Auto => OcrMode::Auto,
+            OcrArg::Always => OcrMode::Always,
+            OcrArg::Never => OcrMode::Never,
+        }
+    }
+}
+
+/// Progress drawn from ingest events: a bar on a terminal, log lines otherwise.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    dossiers: Mutex<u64>,
+}
+
+impl Progress {
+    pub fn new() -> Progress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let b = ProgressBar::new_spinner();
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {elapsed_precise} {pos} pages {bytes_per_sec} {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            b
+        });
+        Progress {
+            bar,
+            dossiers: Mutex::new(0),
+        }
+    }
+
+    pub fn event(&self, e: IngestEvent) {
+        match (&self.bar, e) {
+            (Some(b), IngestEvent::PageDone { .. }) => b.inc(1),
+            (Some(b), IngestEvent::DossierStarted { cota, .. }) => b.set_message(cota),
+            (Some(b), IngestEvent::Quarantined { file, code, .. }) => {
+                b.println(format!("quarantined {file}: {code}"))
+            }
+            (None, IngestEvent::DossierDone { cota }) => {
+                let mut n = self.dossiers.lock().unwrap_or_else(|p| p.into_inner());
+                *n += 1;
+                tracing::info!(dossier = %cota, done = *n, "dossier ingested");
+            }
+            _ => {}
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
+    if let Ok(exe) = std::env::current_exe() {
+        arhiva_ingest::sandbox::use_helper(exe);
+    }
+    let archive = Archive::open(&config.data)
+        .with_context(|| format!("failed to open the archive at {}", config.data.display()))?;
+    let (index, opened) = SearchIndex::open(&config.data.join("index"))?;
+    if opened.needs_rebuild() && archive.journal().head().seq > 0 {
+        let n = arhiva_index::rebuild(&index, &archive)?;
+        tracing::info!(pages = n, "search index rebuilt");
+    }
+    let opts = IngestOptions {
+        ocr: args.ocr.into(),
+        jobs: args.jobs,
+        derivatives: !args.no_derivatives,
+    };
+    let mut reports: Vec<BatchReport> = Vec::new();
+    for d in &args.deliveries {
+        let progress = Progress::new();
+        let report = ingest_delivery(&archive, Some(&index), d, &opts, &|e| progress.event(e));
+        progress.finish();
+        let report = report.with_context(|| format!("failed to ingest {}", d.display()))?;
+        if !args.json {
+            println!("{report}\n");
+        }
+        reports.push(report);
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    let quarantined: usize = reports.iter().map(|r| r.quarantined).sum();
+    Ok(if quarantined == 0 || args.allow_quarantine {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

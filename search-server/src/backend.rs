@@ -2,31 +2,24 @@
 //! texts, word boxes and images. Wiring to other crates lives here and
 //! nowhere else.
 //!
-//! Page images: web-size images and thumbnails are derivatives of the
-//! original scan. They are made on first request from the original (found
-//! by the page's document id in the catalog, never by a path from the
-//! request), kept in a bounded memory cache, and served as JPEG. For
-//! consultants, the words on the scan that look like a CNP are blacked out
-//! in the served bytes themselves.
+//! Page images: web-size images and thumbnails are ingest's derivatives
+//! (`arhiva_ingest::derivatives`), made on first request when missing. They
+//! are found from the page's document id in the catalog, never from a path
+//! in the request. For consultants, the words on the scan that look like a
+//! CNP are blacked out in the served bytes themselves (kept in a bounded
+//! memory cache).
 
 use std::collections::HashMap;
-use std::io::Cursor;
 use std::sync::{Arc, Mutex};
 
 use arhiva_store::{Archive, Format, Page, WordBox};
-use image::{DynamicImage, GenericImageView, ImageFormat, Rgb, RgbImage};
+use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 
 use crate::error::{Result, ServerError};
 use crate::mask;
 
-/// Width of web-size images, at most.
-pub const WEB_WIDTH: u32 = 1400;
-/// Width of thumbnails, at most.
-pub const THUMB_WIDTH: u32 = 260;
 /// Images kept in the cache, at most.
 const CACHE_ENTRIES: usize = 256;
-/// Originals larger than this are not decoded for derivatives.
-const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Which derivative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,12 +48,17 @@ pub fn word_boxes(archive: &Archive, page: &Page) -> Result<Vec<WordBox>> {
     }
 }
 
-/// Whether the page's original is an image we can show.
+/// Whether the page has a scan to show: an image file, or a PDF page that
+/// is a scanned image.
 pub fn has_image(archive: &Archive, page: &Page) -> Result<bool> {
     Ok(archive
         .catalog()
         .document(&page.document)?
-        .is_some_and(|d| matches!(d.format, Format::Tiff | Format::Jpeg | Format::Png)))
+        .is_some_and(|d| match d.format {
+            Format::Tiff | Format::Jpeg | Format::Png => true,
+            Format::Pdf => page.size_px.is_some(),
+            _ => false,
+        }))
 }
 
 /// Cache key: document id, page, size, masked.
@@ -70,11 +68,12 @@ type ImageKey = (String, u32, Size, bool);
 #[derive(Debug, Default)]
 pub struct Images {
     cache: Mutex<HashMap<ImageKey, Arc<Vec<u8>>>>,
+    making: Mutex<()>,
 }
 
 impl Images {
     /// The JPEG bytes of a page's derivative, or `None` when the page has
-    /// no image. With `mask_cnp`, CNP-looking words (from `boxes`) are
+    /// no image. With `mask_cnp`, CNP-looking words (from its boxes) are
     /// blacked out.
     pub fn get(
         &self,
@@ -84,66 +83,47 @@ impl Images {
         mask_cnp: Option<&[WordBox]>,
     ) -> Result<Option<Arc<Vec<u8>>>> {
         let key = (page.document.to_hex(), page.page, size, mask_cnp.is_some());
-        if let Some(hit) = lock(&self.cache).get(&key) {
-            return Ok(Some(hit.clone()));
+        if mask_cnp.is_some() {
+            if let Some(hit) = lock(&self.cache).get(&key) {
+                return Ok(Some(hit.clone()));
+            }
         }
-        let Some(img) = derive(archive, page, size)? else {
+        let paths = {
+            // Two requests for the same missing derivative must not write
+            // the same temporary file.
+            let _one_at_a_time = lock(&self.making);
+            arhiva_ingest::derivatives::ensure(archive, page)
+                .map_err(|e| ServerError::Derivatives(e.to_string()))?
+        };
+        let Some((web, thumb)) = paths else {
             return Ok(None);
         };
-        let img = match mask_cnp {
-            Some(boxes) => black_out(img, page.size_px, boxes),
-            None => img,
+        let path = match size {
+            Size::Web => web,
+            Size::Thumb => thumb,
         };
-        let bytes = Arc::new(jpeg(&img)?);
+        let bytes = std::fs::read(&path).map_err(|source| ServerError::Io {
+            op: "read",
+            path: path.clone(),
+            source,
+        })?;
+        let Some(boxes) = mask_cnp else {
+            return Ok(Some(Arc::new(bytes)));
+        };
+        let img = image::load_from_memory_with_format(&bytes, ImageFormat::Jpeg)
+            .map_err(|e| ServerError::Derivatives(e.to_string()))?;
+        let masked = Arc::new(jpeg(&black_out(img, page.size_px, boxes))?);
         let mut cache = lock(&self.cache);
         if cache.len() >= CACHE_ENTRIES {
             cache.clear();
         }
-        cache.insert(key, bytes.clone());
-        Ok(Some(bytes))
+        cache.insert(key, masked.clone());
+        Ok(Some(masked))
     }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Decode the original and scale it down.
-fn derive(archive: &Archive, page: &Page, size: Size) -> Result<Option<DynamicImage>> {
-    let Some(doc) = archive.catalog().document(&page.document)? else {
-        return Ok(None);
-    };
-    let format = match doc.format {
-        Format::Tiff => ImageFormat::Tiff,
-        Format::Jpeg => ImageFormat::Jpeg,
-        Format::Png => ImageFormat::Png,
-        _ => return Ok(None),
-    };
-    if doc.size > MAX_DECODE_BYTES {
-        return Ok(None);
-    }
-    let bytes = archive.objects().get(&page.document)?;
-    let img = match image::load(Cursor::new(bytes), format) {
-        Ok(img) => img,
-        Err(e) => {
-            tracing::warn!(cota = %page.cota, page = page.page, error = %e, "page image undecodable");
-            return Ok(None);
-        }
-    };
-    let width = match size {
-        Size::Web => WEB_WIDTH,
-        Size::Thumb => THUMB_WIDTH,
-    };
-    let (w, h) = img.dimensions();
-    if w <= width {
-        return Ok(Some(img));
-    }
-    let nh = ((h as u64 * width as u64) / w.max(1) as u64).max(1) as u32;
-    let filter = match size {
-        Size::Web => image::imageops::FilterType::Triangle,
-        Size::Thumb => image::imageops::FilterType::Nearest,
-    };
-    Ok(Some(img.resize_exact(width, nh, filter)))
 }
 
 /// Paint black over the boxes of CNP-looking words; `orig` is the size the

@@ -63,6 +63,7 @@
 pub mod audit;
 pub mod auth;
 pub mod backend;
+pub mod certificates;
 mod error;
 pub mod highlight;
 pub mod i18n;

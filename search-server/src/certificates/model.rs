@@ -55,7 +55,10 @@ impl FromStr for RequestNumber {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || CertificateError::BadNumber(s.to_string());
         let t = s.trim();
-        let (n, y) = t.split_once('/').or_else(|| t.split_once('-')).ok_or_else(bad)?;
+        let (n, y) = t
+            .split_once('/')
+            .or_else(|| t.split_once('-'))
+            .ok_or_else(bad)?;
         let seq: u32 = n.trim().parse().map_err(|_| bad())?;
         let year: i32 = y.trim().parse().map_err(|_| bad())?;
         if seq == 0 || !(1900..=9999).contains(&year) {
@@ -194,7 +197,8 @@ impl FromStr for YearRange {
     type Err = CertificateError;
     /// `1990-1995`, `1990–1995` or `1990`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || CertificateError::invalid("period", format!("{s:?}: expected YYYY or YYYY-YYYY"));
+        let bad =
+            || CertificateError::invalid("period", format!("{s:?}: expected YYYY or YYYY-YYYY"));
         let t = s.trim().replace('–', "-");
         let (a, b) = t.split_once('-').unwrap_or((&t, &t));
         let from: i32 = a.trim().parse().map_err(|_| bad())?;
@@ -368,7 +372,9 @@ impl Request {
 
     /// The decision taken on a hit, if any.
     pub fn decision(&self, month: &str, cota: &str, page: u32) -> Option<&Decision> {
-        self.decisions.iter().find(|d| d.same_hit(month, cota, page))
+        self.decisions
+            .iter()
+            .find(|d| d.same_hit(month, cota, page))
     }
 }
 

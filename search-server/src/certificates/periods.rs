@@ -201,7 +201,11 @@ pub fn duration_ro(months: u32) -> String {
     match (y, m) {
         (0, m) => ro_count(m, "lună", "luni"),
         (y, 0) => ro_count(y, "an", "ani"),
-        (y, m) => format!("{} și {}", ro_count(y, "an", "ani"), ro_count(m, "lună", "luni")),
+        (y, m) => format!(
+            "{} și {}",
+            ro_count(y, "an", "ani"),
+            ro_count(m, "lună", "luni")
+        ),
     }
 }
 
@@ -235,7 +239,10 @@ mod tests {
         ];
         let ps = periods(&ds);
         assert_eq!(ps.len(), 3);
-        assert_eq!((ps[0].from.as_str(), ps[0].to.as_str(), ps[0].months), ("1990-11", "1991-01", 3));
+        assert_eq!(
+            (ps[0].from.as_str(), ps[0].to.as_str(), ps[0].months),
+            ("1990-11", "1991-01", 3)
+        );
         assert_eq!(ps[0].range_text(), "11.1990 – 01.1991");
         assert_eq!(ps[0].sources_text(), "PMA-1 p. 1, 11–12");
         assert_eq!(ps[1].months, 1, "a raise starts a new line");

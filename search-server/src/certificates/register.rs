@@ -19,8 +19,8 @@ use crate::audit::AuditEntry;
 use crate::certificates::deadline::{iso_date, Clock};
 use crate::certificates::error::{CertificateError, Result};
 use crate::certificates::model::{
-    Extension, HistoryEntry, NewRequest, PageRef, Petitioner, Request, RequestKind,
-    RequestNumber, Status, Subject,
+    Extension, HistoryEntry, NewRequest, PageRef, Petitioner, Request, RequestKind, RequestNumber,
+    Status, Subject,
 };
 
 /// Record kind of requests in the catalog.
@@ -101,7 +101,10 @@ fn decode(key: &str, value: serde_json::Value) -> Result<Request> {
 
 fn check_len(field: &'static str, s: &str) -> Result<()> {
     if s.chars().count() > MAX_FIELD {
-        return Err(CertificateError::invalid(field, format!("longer than {MAX_FIELD} characters")));
+        return Err(CertificateError::invalid(
+            field,
+            format!("longer than {MAX_FIELD} characters"),
+        ));
     }
     Ok(())
 }
@@ -112,7 +115,10 @@ pub fn check_cnp(cnp: &str) -> Result<()> {
         return Err(CertificateError::invalid("cnp", "a CNP has 13 digits"));
     }
     if !arhiva_index::cnp_valid(cnp) {
-        return Err(CertificateError::invalid("cnp", "the control digit is wrong: check for a typo"));
+        return Err(CertificateError::invalid(
+            "cnp",
+            "the control digit is wrong: check for a typo",
+        ));
     }
     Ok(())
 }
@@ -122,16 +128,29 @@ fn clean(s: &str) -> String {
 }
 
 /// Register a new request: validate, number it, journal it.
-pub fn register(archive: &Archive, actor: &Actor, clock: &dyn Clock, new: NewRequest) -> Result<Request> {
+pub fn register(
+    archive: &Archive,
+    actor: &Actor,
+    clock: &dyn Clock,
+    new: NewRequest,
+) -> Result<Request> {
     let name = clean(&new.name);
     if name.is_empty() {
-        return Err(CertificateError::invalid("name", "the petitioner's name is required"));
+        return Err(CertificateError::invalid(
+            "name",
+            "the petitioner's name is required",
+        ));
     }
     check_len("name", &name)?;
     check_len("address", &new.address)?;
     check_len("purpose", &new.purpose)?;
     check_len("department", &new.department)?;
-    let cnp = new.cnp.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
+    let cnp = new
+        .cnp
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string);
     if let Some(c) = &cnp {
         check_cnp(c)?;
     }
@@ -157,7 +176,10 @@ pub fn register(archive: &Archive, actor: &Actor, clock: &dyn Clock, new: NewReq
         .map(|n| n.seq)
         .max()
         .unwrap_or(0);
-    let number = RequestNumber { year, seq: last + 1 };
+    let number = RequestNumber {
+        year,
+        seq: last + 1,
+    };
     let subject = new.subject.unwrap_or(Subject::Seniority);
     let kind = new.kind.unwrap_or(RequestKind::Petition);
     let detail = format!(
@@ -263,7 +285,12 @@ pub(crate) fn update(
     } else {
         format!("{number} {detail}")
     };
-    events.push(audit_event(actor, clock, &format!("request-{action}"), &target));
+    events.push(audit_event(
+        actor,
+        clock,
+        &format!("request-{action}"),
+        &target,
+    ));
     archive.commit(events)?;
     Ok(r)
 }
@@ -332,7 +359,12 @@ pub fn extend(
 }
 
 /// Mark the answer drafted (in search → drafted).
-pub fn draft(archive: &Archive, actor: &Actor, clock: &dyn Clock, number: RequestNumber) -> Result<Request> {
+pub fn draft(
+    archive: &Archive,
+    actor: &Actor,
+    clock: &dyn Clock,
+    number: RequestNumber,
+) -> Result<Request> {
     update(archive, actor, clock, number, "draft", |r, _| {
         open(r, "drafted")?;
         r.status = Status::Drafted;

@@ -1,0 +1,527 @@
+//! The three documents an answer can be: the work-seniority certificate
+//! ("adeverință de vechime"), the negative answer letter, and certified
+//! copies ("copie conformă cu originalul"). Pure functions of the request,
+//! the letterhead and the date of issue: the same inputs print the same
+//! bytes.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::certificates::deadline::ro_date;
+use crate::certificates::error::Result;
+use crate::certificates::model::Request;
+use crate::certificates::pdf::{Face, Pdf, HEIGHT, WIDTH};
+use crate::certificates::periods::{duration_ro, Period};
+
+const LEFT: f32 = 62.0;
+const RIGHT: f32 = WIDTH - 62.0;
+const TOP: f32 = HEIGHT - 56.0;
+const BOTTOM: f32 = 64.0;
+
+/// The institution's header and signatories, printed on every answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Letterhead {
+    /// E.g. "Primăria Municipiului Arad".
+    pub institution: String,
+    /// E.g. "Serviciul Arhivă".
+    pub service: String,
+    /// Postal address.
+    pub address: String,
+    /// Title of the signing official, e.g. "Secretar general".
+    pub signatory: String,
+    /// Name of the signing official, when configured.
+    pub signatory_name: String,
+}
+
+impl Default for Letterhead {
+    fn default() -> Self {
+        Letterhead {
+            institution: "Primăria Municipiului Arad".into(),
+            service: "Serviciul Arhivă".into(),
+            address: "Bd. Revoluției nr. 75, 310130 Arad".into(),
+            signatory: "Secretar general".into(),
+            signatory_name: String::new(),
+        }
+    }
+}
+
+/// A page chosen for a certified copy, read from the archive.
+#[derive(Debug, Clone)]
+pub struct CopyPage {
+    /// Dossier.
+    pub cota: String,
+    /// Page ordinal.
+    pub page: u32,
+    /// The dossier's title.
+    pub title: String,
+    /// The scan, as JPEG, when the page has an image.
+    pub jpeg: Option<Vec<u8>>,
+    /// The page's text (printed when there is no image).
+    pub text: Option<String>,
+}
+
+/// A cursor over a [`Pdf`]: paragraphs flow down and onto new pages.
+struct Flow {
+    pdf: Pdf,
+    y: f32,
+}
+
+impl Flow {
+    fn need(&mut self, h: f32) {
+        if self.y - h < BOTTOM {
+            self.pdf.new_page();
+            self.y = TOP;
+        }
+    }
+
+    fn paragraph(&mut self, face: Face, size: f32, s: &str) {
+        let lead = size * 1.45;
+        for l in self.pdf.wrap(face, s, size, RIGHT - LEFT) {
+            self.need(lead);
+            self.y -= lead;
+            self.pdf.text(face, LEFT, self.y, size, &l);
+        }
+    }
+
+    fn gap(&mut self, h: f32) {
+        self.y -= h;
+    }
+}
+
+fn header(f: &mut Flow, head: &Letterhead, number: &str, on: Date) {
+    let p = &mut f.pdf;
+    p.text(Face::Regular, LEFT, TOP, 8.5, "ROMÂNIA");
+    p.text(
+        Face::Bold,
+        LEFT,
+        TOP - 16.0,
+        13.0,
+        &head.institution.to_uppercase(),
+    );
+    p.text(Face::Regular, LEFT, TOP - 31.0, 10.5, &head.service);
+    p.text(Face::Regular, LEFT, TOP - 44.0, 8.5, &head.address);
+    let reg = format!("Nr. {number} din {}", ro_date(on));
+    p.text_right(Face::Bold, RIGHT, TOP - 16.0, 10.5, &reg);
+    p.line(LEFT, TOP - 54.0, RIGHT, TOP - 54.0, 0.8);
+    f.y = TOP - 54.0;
+}
+
+fn signatures(f: &mut Flow, head: &Letterhead, by: &str) {
+    f.need(96.0);
+    f.gap(40.0);
+    let y = f.y;
+    let p = &mut f.pdf;
+    let sig = format!("{},", head.signatory);
+    p.text(Face::Bold, LEFT + 10.0, y, 10.5, &sig);
+    p.text(Face::Bold, RIGHT - 150.0, y, 10.5, "Întocmit,");
+    if !head.signatory_name.is_empty() {
+        p.text(
+            Face::Regular,
+            LEFT + 10.0,
+            y - 16.0,
+            10.0,
+            &head.signatory_name,
+        );
+    }
+    p.text(Face::Regular, RIGHT - 150.0, y - 16.0, 10.0, by);
+    p.line(LEFT + 10.0, y - 44.0, LEFT + 170.0, y - 44.0, 0.5);
+    p.line(RIGHT - 150.0, y - 44.0, RIGHT, y - 44.0, 0.5);
+    p.text(
+        Face::Regular,
+        LEFT + 10.0,
+        y - 54.0,
+        7.5,
+        "(semnătura și ștampila)",
+    );
+    p.text(Face::Regular, RIGHT - 150.0, y - 54.0, 7.5, "(semnătura)");
+    f.y = y - 56.0;
+}
+
+fn footer(label: String) -> impl Fn(&mut Pdf, usize, usize) {
+    move |p: &mut Pdf, i, n| {
+        p.line(LEFT, 44.0, RIGHT, 44.0, 0.3);
+        p.text(Face::Regular, LEFT, 32.0, 7.5, &label);
+        p.text_right(
+            Face::Regular,
+            RIGHT,
+            32.0,
+            7.5,
+            &format!("pagina {i} din {n}"),
+        );
+    }
+}
+
+fn who(r: &Request) -> String {
+    let mut s = r.petitioner.name.clone();
+    if !r.petitioner.former_names.is_empty() {
+        s.push_str(&format!(
+            " (nume anterior: {})",
+            r.petitioner.former_names.join(", ")
+        ));
+    }
+    if let Some(c) = &r.petitioner.cnp {
+        s.push_str(&format!(", CNP {c}"));
+    }
+    if !r.petitioner.address.is_empty() {
+        s.push_str(&format!(", cu domiciliul în {}", r.petitioner.address));
+    }
+    s
+}
+
+/// Column widths of the periods table, in points (they add up to the line).
+const COLS: [(f32, &str); 6] = [
+    (24.0, "Nr."),
+    (88.0, "Perioada"),
+    (34.0, "Luni"),
+    (104.0, "Funcția"),
+    (60.0, "Salariul (lei)"),
+    (161.28, "Sursa (dosar, pagini)"),
+];
+
+fn table(f: &mut Flow, periods: &[Period]) {
+    let size = 8.5;
+    let lead = size * 1.3;
+    let head_row = |f: &mut Flow| {
+        f.need(lead + 8.0);
+        let top = f.y;
+        f.pdf
+            .fill(LEFT, top - lead - 6.0, RIGHT - LEFT, lead + 6.0, 0.9);
+        let mut x = LEFT;
+        for (w, label) in COLS {
+            f.pdf.text(Face::Bold, x + 3.0, top - lead, size, label);
+            x += w;
+        }
+        f.pdf
+            .rect(LEFT, top - lead - 6.0, RIGHT - LEFT, lead + 6.0, 0.5);
+        f.y = top - lead - 6.0;
+    };
+    head_row(f);
+    for (i, p) in periods.iter().enumerate() {
+        let cells = [
+            (i + 1).to_string(),
+            p.range_text(),
+            p.months.to_string(),
+            p.function.clone().unwrap_or_else(|| "—".into()),
+            p.salary.clone().unwrap_or_else(|| "—".into()),
+            p.sources_text(),
+        ];
+        let wrapped: Vec<Vec<String>> = cells
+            .iter()
+            .zip(COLS)
+            .map(|(c, (w, _))| f.pdf.wrap(Face::Regular, c, size, w - 6.0))
+            .collect();
+        let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let h = lines as f32 * lead + 6.0;
+        if f.y - h < BOTTOM {
+            f.pdf.new_page();
+            f.y = TOP;
+            head_row(f);
+        }
+        let top = f.y;
+        let mut x = LEFT;
+        for (cell, (w, _)) in wrapped.iter().zip(COLS) {
+            for (k, l) in cell.iter().enumerate() {
+                f.pdf.text(
+                    Face::Regular,
+                    x + 3.0,
+                    top - lead * (k as f32 + 1.0),
+                    size,
+                    l,
+                );
+            }
+            f.pdf.line(x, top, x, top - h, 0.4);
+            x += w;
+        }
+        f.pdf.line(RIGHT, top, RIGHT, top - h, 0.4);
+        f.pdf.line(LEFT, top - h, RIGHT, top - h, 0.4);
+        f.y = top - h;
+    }
+}
+
+/// The work-seniority certificate for `r`, listing `periods`, issued on
+/// `on` by `by`.
+pub fn certificate_pdf(
+    head: &Letterhead,
+    r: &Request,
+    periods: &[Period],
+    on: Date,
+    by: &str,
+) -> Result<Vec<u8>> {
+    let number = r.number.to_string();
+    let mut f = Flow {
+        pdf: Pdf::new(&format!("Adeverință nr. {number}"))?,
+        y: TOP,
+    };
+    header(&mut f, head, &number, on);
+    f.gap(34.0);
+    f.pdf
+        .text_centered(Face::Bold, WIDTH / 2.0, f.y, 17.0, "ADEVERINȚĂ");
+    f.gap(16.0);
+    f.pdf.text_centered(
+        Face::Regular,
+        WIDTH / 2.0,
+        f.y,
+        10.5,
+        "privind vechimea în muncă",
+    );
+    f.gap(14.0);
+    f.paragraph(
+        Face::Regular,
+        10.5,
+        &format!(
+            "Prin prezenta se adeverește că {}, figurează în statele de plată aflate în arhiva instituției, \
+             în perioadele și cu funcțiile și salariile de mai jos, conform documentelor indicate în coloana „Sursa”.",
+            who(r)
+        ),
+    );
+    f.gap(10.0);
+    table(&mut f, periods);
+    let total: u32 = periods.iter().map(|p| p.months).sum();
+    f.gap(6.0);
+    f.paragraph(
+        Face::Bold,
+        10.5,
+        &format!(
+            "Total: {} ({}).",
+            crate::certificates::periods::ro_count(total, "lună", "luni"),
+            duration_ro(total)
+        ),
+    );
+    f.gap(4.0);
+    if periods.iter().any(|p| p.from.as_str() < "2005-07") {
+        f.paragraph(
+            Face::Regular,
+            9.0,
+            "Salariile sunt cele înscrise în statele de plată, în moneda vremii: sumele dinaintea \
+             denominării din 1 iulie 2005 sunt exprimate în lei vechi (ROL).",
+        );
+    }
+    f.paragraph(
+        Face::Regular,
+        9.0,
+        "Lunile pentru care nu s-au găsit state de plată cu numele persoanei nu figurează în tabel. \
+         Pagina indicată este pagina digitizată a dosarului.",
+    );
+    f.gap(6.0);
+    let purpose = if r.purpose.is_empty() {
+        "a-i servi la nevoie".to_string()
+    } else {
+        format!("a-i servi la {}", r.purpose)
+    };
+    f.paragraph(
+        Face::Regular,
+        10.5,
+        &format!(
+            "Prezenta adeverință se eliberează în baza cererii nr. {number} din {}, pentru {purpose}.",
+            ro_date(r.registered)
+        ),
+    );
+    signatures(&mut f, head, by);
+    f.pdf.finish(footer(format!(
+        "{} · {} · Adeverința nr. {number} din {}",
+        head.institution,
+        head.service,
+        ro_date(on)
+    )))
+}
+
+/// The letter telling the petitioner that nothing was found.
+pub fn negative_pdf(head: &Letterhead, r: &Request, on: Date, by: &str) -> Result<Vec<u8>> {
+    let number = r.number.to_string();
+    let mut f = Flow {
+        pdf: Pdf::new(&format!("Răspuns la cererea nr. {number}"))?,
+        y: TOP,
+    };
+    header(&mut f, head, &number, on);
+    f.gap(16.0);
+    f.paragraph(Face::Bold, 10.5, &format!("Către: {}", r.petitioner.name));
+    if !r.petitioner.address.is_empty() {
+        f.paragraph(Face::Regular, 10.5, &r.petitioner.address);
+    }
+    f.gap(8.0);
+    f.paragraph(
+        Face::Regular,
+        10.5,
+        &format!(
+            "Referitor la: cererea dumneavoastră înregistrată cu nr. {number} din {}",
+            ro_date(r.registered)
+        ),
+    );
+    f.gap(14.0);
+    let mut scope = String::from("în statele de plată aflate în arhiva instituției");
+    if let Some(p) = r.period {
+        scope.push_str(&format!(", pentru perioada {p}"));
+    }
+    if !r.department.is_empty() {
+        scope.push_str(&format!(", compartimentul {}", r.department));
+    }
+    f.paragraph(Face::Regular, 10.5, "Stimată doamnă / Stimate domn,");
+    f.gap(6.0);
+    f.paragraph(
+        Face::Regular,
+        10.5,
+        &format!(
+            "Urmare a cererii dumneavoastră, vă comunicăm că {scope} nu au fost identificate înregistrări \
+             privind persoana {}. Căutarea s-a făcut după nume (în ambele ordini ale numelui și prenumelui, \
+             inclusiv variantele de scriere) și după codul numeric personal, acolo unde acesta este înscris.",
+            who(r)
+        ),
+    );
+    f.gap(6.0);
+    f.paragraph(
+        Face::Regular,
+        10.5,
+        "Pentru dovedirea vechimii în muncă vă puteți adresa fostului angajator sau succesorului său, \
+         Casei Județene de Pensii Arad, ori Serviciului Județean Arad al Arhivelor Naționale.",
+    );
+    f.gap(6.0);
+    f.paragraph(
+        Face::Regular,
+        10.5,
+        "Prezentul răspuns se comunică în termenul prevăzut de Ordonanța Guvernului nr. 27/2002 \
+         privind reglementarea activității de soluționare a petițiilor.",
+    );
+    signatures(&mut f, head, by);
+    f.pdf.finish(footer(format!(
+        "{} · {} · Răspuns nr. {number} din {}",
+        head.institution,
+        head.service,
+        ro_date(on)
+    )))
+}
+
+/// Certified copies of `pages`: each page carries the scan (or its text),
+/// the "conform cu originalul" note, the request number and the page
+/// reference.
+pub fn certified_copy_pdf(
+    head: &Letterhead,
+    r: &Request,
+    pages: &[CopyPage],
+    on: Date,
+    by: &str,
+) -> Result<Vec<u8>> {
+    let number = r.number.to_string();
+    let mut pdf = Pdf::new(&format!("Copie conformă, cererea nr. {number}"))?;
+    let stamp_h = 62.0;
+    for (i, cp) in pages.iter().enumerate() {
+        if i > 0 {
+            pdf.new_page();
+        }
+        pdf.text(
+            Face::Regular,
+            LEFT,
+            HEIGHT - 36.0,
+            8.0,
+            &format!("{} · {}", head.institution, head.service),
+        );
+        pdf.text_right(
+            Face::Bold,
+            RIGHT,
+            HEIGHT - 36.0,
+            8.0,
+            &format!("Dosar {}, pagina {}", cp.cota, cp.page),
+        );
+        let (bx, by_, bw, bh) = (
+            LEFT,
+            BOTTOM + stamp_h + 12.0,
+            RIGHT - LEFT,
+            HEIGHT - 48.0 - (BOTTOM + stamp_h + 12.0),
+        );
+        match (&cp.jpeg, &cp.text) {
+            (Some(jpeg), _) => {
+                let (w, h) = jpeg_size(jpeg).unwrap_or((1, 1));
+                let scale = (bw / w as f32).min(bh / h as f32);
+                let (dw, dh) = (w as f32 * scale, h as f32 * scale);
+                pdf.jpeg(jpeg.clone(), bx + (bw - dw) / 2.0, by_ + (bh - dh), dw, dh)?;
+                pdf.rect(bx + (bw - dw) / 2.0, by_ + (bh - dh), dw, dh, 0.3);
+            }
+            (None, Some(text)) => {
+                pdf.rect(bx, by_, bw, bh, 0.3);
+                let size = 8.5;
+                let mut y = by_ + bh - 16.0;
+                'outer: for line in text.lines() {
+                    for l in pdf.wrap(Face::Regular, line, size, bw - 20.0) {
+                        if y < by_ + 10.0 {
+                            pdf.text(Face::Regular, bx + 10.0, y, size, "[…]");
+                            break 'outer;
+                        }
+                        pdf.text(Face::Regular, bx + 10.0, y, size, &l);
+                        y -= size * 1.35;
+                    }
+                }
+            }
+            (None, None) => {
+                pdf.rect(bx, by_, bw, bh, 0.3);
+                pdf.text_centered(
+                    Face::Regular,
+                    WIDTH / 2.0,
+                    by_ + bh / 2.0,
+                    10.0,
+                    "(pagină fără imagine sau text)",
+                );
+            }
+        }
+        // The stamp.
+        let (sx, sy, sw) = (RIGHT - 250.0, BOTTOM, 250.0);
+        pdf.rect(sx, sy, sw, stamp_h, 1.2);
+        pdf.text_centered(
+            Face::Bold,
+            sx + sw / 2.0,
+            sy + stamp_h - 16.0,
+            11.0,
+            "CONFORM CU ORIGINALUL",
+        );
+        pdf.text_centered(
+            Face::Regular,
+            sx + sw / 2.0,
+            sy + stamp_h - 31.0,
+            8.5,
+            &format!(
+                "Cererea nr. {number} · dosar {}, pagina {}",
+                cp.cota, cp.page
+            ),
+        );
+        pdf.text_centered(
+            Face::Regular,
+            sx + sw / 2.0,
+            sy + stamp_h - 44.0,
+            8.5,
+            &format!("{} · {}", head.service, ro_date(on)),
+        );
+        pdf.text_centered(
+            Face::Regular,
+            sx + sw / 2.0,
+            sy + 7.0,
+            8.0,
+            &format!("Întocmit: {by}"),
+        );
+        let title: String = cp.title.chars().take(70).collect();
+        pdf.text(Face::Regular, LEFT, BOTTOM + 40.0, 8.0, &title);
+    }
+    pdf.finish(move |p, i, n| {
+        p.line(LEFT, 44.0, RIGHT, 44.0, 0.3);
+        p.text(
+            Face::Regular,
+            LEFT,
+            32.0,
+            7.5,
+            &format!(
+                "Copie conformă cu originalul · cererea nr. {number} din {}",
+                ro_date(r.registered)
+            ),
+        );
+        p.text_right(
+            Face::Regular,
+            RIGHT,
+            32.0,
+            7.5,
+            &format!("fila {i} din {n}"),
+        );
+    })
+}
+
+fn jpeg_size(b: &[u8]) -> Option<(u32, u32)> {
+    image::ImageReader::with_format(std::io::Cursor::new(b), image::ImageFormat::Jpeg)
+        .into_dimensions()
+        .ok()
+}

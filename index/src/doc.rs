@@ -4,7 +4,7 @@
 use arhiva_store::{Dossier, Page, Payroll};
 use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::normalize::fold;
 use crate::schema::{Fields, KIND_PAGE, KIND_PERSON};
@@ -75,7 +75,7 @@ pub(crate) fn term_key(term: &str) -> String {
 /// The tantivy documents for one page: the page itself, then its rows.
 pub(crate) fn to_documents(f: &Fields, d: &PageDoc) -> Vec<TantivyDocument> {
     let key = page_key(&d.cota, d.page);
-    let text: String = if d.text.is_ascii() {
+    let text: String = if d.text.is_ascii() || is_nfc_quick(d.text.chars()) == IsNormalized::Yes {
         d.text.clone()
     } else {
         d.text.nfc().collect()
@@ -88,7 +88,7 @@ pub(crate) fn to_documents(f: &Fields, d: &PageDoc) -> Vec<TantivyDocument> {
     page.add_text(f.text, &text);
     page.add_text(f.text_stem, &text);
     page.add_text(f.title, &d.title);
-    let years = if d.last_year >= d.first_year && d.last_year - d.first_year <= 100 {
+    let years = if d.last_year >= d.first_year && d.last_year - d.first_year <= 30 {
         (d.first_year..=d.last_year)
             .map(|y| y.to_string())
             .collect::<Vec<_>>()

@@ -1,11 +1,14 @@
 //! [`SearchIndex`]: opening (and recreating) the index directory, and
 //! [`IndexBatch`], the writer that ingest uses once per batch.
 
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashSet;
 use std::fs;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use tantivy::schema::Schema;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 use tracing::{info, warn};
 
 use crate::doc::{page_key, to_documents, PageDoc};
@@ -138,6 +141,8 @@ impl SearchIndex {
             owner: self,
             writer,
             added: 0,
+            keys: HashSet::new(),
+            committed: Some(self.reader.searcher()),
         })
     }
 }
@@ -149,6 +154,11 @@ pub struct IndexBatch<'a> {
     owner: &'a SearchIndex,
     writer: IndexWriter<TantivyDocument>,
     added: usize,
+    /// Hashes of the page keys added in this batch.
+    keys: HashSet<u64>,
+    /// The committed pages, to learn whether an added page replaces one
+    /// (`None` once everything was deleted).
+    committed: Option<Searcher>,
 }
 
 impl IndexBatch<'_> {
@@ -156,13 +166,43 @@ impl IndexBatch<'_> {
     /// payroll rows) if there is one.
     pub fn add(&mut self, doc: &PageDoc) -> Result<()> {
         let f = &self.owner.fields;
-        self.writer
-            .delete_term(Term::from_field_text(f.key, &page_key(&doc.cota, doc.page)));
+        let key = page_key(&doc.cota, doc.page);
+        // Deletes cost at commit time: only issue one when the page may
+        // already be there (added earlier in this batch, or committed).
+        let mut h = DefaultHasher::new();
+        key.hash(&mut h);
+        let seen_here = !self.keys.insert(h.finish());
+        if seen_here || self.is_committed(&key)? {
+            self.writer.delete_term(Term::from_field_text(f.key, &key));
+        }
         for d in to_documents(f, doc) {
             self.writer.add_document(d).ctx(&self.owner.path)?;
         }
         self.added += 1;
         Ok(())
+    }
+
+    fn is_committed(&self, key: &str) -> Result<bool> {
+        let Some(searcher) = &self.committed else {
+            return Ok(false);
+        };
+        for segment in searcher.segment_readers() {
+            let inverted = segment
+                .inverted_index(self.owner.fields.key)
+                .ctx(&self.owner.path)?;
+            let found = inverted
+                .terms()
+                .get(key.as_bytes())
+                .map_err(|source| IndexError::Io {
+                    op: "failed to read the term dictionary of",
+                    path: self.owner.path.clone(),
+                    source,
+                })?;
+            if found.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Remove every page (and payroll row) of a dossier.
@@ -173,6 +213,8 @@ impl IndexBatch<'_> {
 
     /// Remove everything (used by [`crate::rebuild`]).
     pub fn delete_all(&mut self) -> Result<()> {
+        self.committed = None;
+        self.keys.clear();
         self.writer
             .delete_all_documents()
             .map(|_| ())

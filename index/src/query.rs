@@ -21,7 +21,7 @@ use tantivy::query_grammar::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use crate::analyzer::{stem, tokens};
+use crate::analyzer::{stem, tokens, CachedStemmer};
 use crate::doc::term_key;
 use crate::error::{IndexError, Result};
 use crate::normalize::{fold, fuzzy_distance, within_distance};
@@ -46,16 +46,17 @@ pub(crate) struct Highlight {
 
 impl Highlight {
     /// Does the folded token `t` match any positive term of the query?
-    pub fn matches(&self, t: &str) -> bool {
+    /// (`stemmer` keeps its cache between calls.)
+    pub fn matches(&self, t: &str, stemmer: &mut CachedStemmer) -> bool {
         self.exact.contains(t)
             || self.prefixes.iter().any(|p| t.starts_with(p.as_str()))
-            || self
-                .fuzzy
-                .iter()
-                .any(|(w, d)| within_distance(t, w, *d).is_some())
-            || (!self.stems.is_empty()
+            || self.fuzzy.iter().any(|(w, d)| {
+                w.len().abs_diff(t.len()) <= 2 * d && within_distance(t, w, *d).is_some()
+            })
+            // A stem is (nearly always) a prefix of its word: check that first.
+            || (self.stems.iter().any(|s| t.starts_with(s.get(..s.len().saturating_sub(1)).unwrap_or(s)))
                 && !t.bytes().all(|b| b.is_ascii_digit())
-                && self.stems.contains(&stem(t)))
+                && self.stems.contains(&stemmer.stem(t)))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -336,9 +337,12 @@ impl Compiler<'_> {
         }
         let stems = matches!(target, Target::Words) || fields[0].0 == f.text;
         if stems && !quoted && !numeric {
+            // Words that are their own stem are only in the exact field.
             let s = stem(t);
-            let q = term_query(Term::from_field_text(f.text_stem, &s));
-            subs.push((Occur::Should, Box::new(BoostQuery::new(q, BOOST_STEM))));
+            for field in [f.text_stem, f.text] {
+                let q = term_query(Term::from_field_text(field, &s));
+                subs.push((Occur::Should, Box::new(BoostQuery::new(q, BOOST_STEM))));
+            }
             if !negated {
                 self.highlight.stems.insert(s);
             }

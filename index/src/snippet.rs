@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analyzer::{folding_analyzer, tokens_with_offsets};
+use crate::analyzer::{folding_analyzer, tokens_with_offsets, CachedStemmer};
 use crate::normalize::normalize;
 use crate::query::Highlight;
 
@@ -19,6 +19,7 @@ const WINDOW: usize = 240;
 /// Builds snippets for one search (keeps its analyzer between hits).
 pub(crate) struct Snippets<'a> {
     analyzer: TextAnalyzer,
+    stemmer: CachedStemmer,
     highlight: &'a Highlight,
 }
 
@@ -32,6 +33,7 @@ impl<'a> Snippets<'a> {
     pub fn new(highlight: &'a Highlight) -> Self {
         Snippets {
             analyzer: folding_analyzer(),
+            stemmer: CachedStemmer::default(),
             highlight,
         }
     }
@@ -42,7 +44,7 @@ impl<'a> Snippets<'a> {
         let mut matched = BTreeSet::new();
         if !self.highlight.is_empty() {
             for t in tokens_with_offsets(&mut self.analyzer, text) {
-                if self.highlight.matches(&t.text) {
+                if self.highlight.matches(&t.text, &mut self.stemmer) {
                     matched.insert(normalize(&text[t.offset_from..t.offset_to]));
                     matches.push((t.offset_from, t.offset_to, t.text));
                 }

@@ -448,7 +448,7 @@ fn finish(
     if let Some((t, source)) = text {
         page.text_source = source;
         if !t.text.trim().is_empty() {
-            let put = ctx.archive.objects().put_bytes(t.text.as_bytes()).in_delivery(path)?;
+            let put = ctx.archive.objects().put_text(t.text.as_bytes()).in_delivery(path)?;
             ctx.tally(|s| s.bytes_stored += put.written);
             page.text = Some(put.id);
             if !t.words.is_empty() {

@@ -351,12 +351,15 @@ fn scan(
     Ok((Tail { head, segment, end }, report))
 }
 
-/// Check the record at `off`; on success return (next offset, seq, hash, payload).
+/// A record that checked out: (next offset, seq, hash, payload).
+type Checked<'a> = (usize, u64, [u8; 32], &'a [u8]);
+
+/// Check the record at `off`.
 fn check_record<'a>(
     data: &'a [u8],
     off: usize,
     prev: &Head,
-) -> std::result::Result<(usize, u64, [u8; 32], &'a [u8]), String> {
+) -> std::result::Result<Checked<'a>, String> {
     if data.len() - off < REC_HEADER {
         return Err(format!(
             "incomplete record header ({} bytes)",

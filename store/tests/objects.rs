@@ -145,3 +145,47 @@ fn assert_one_copy_each(store: &ObjectStore, files: &[Vec<u8>]) {
         .count();
     assert_eq!(leftovers, 0, "no temp files left behind");
 }
+
+#[test]
+fn page_texts_get_a_trained_dictionary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("objects");
+    let texts: Vec<Vec<u8>> = (0..700u64)
+        .map(|i| {
+            let s = sample_file(i * 3);
+            s[..s.len().min(2_000)].to_vec()
+        })
+        .collect();
+    let (mut before, mut after) = ((0u64, 0u64), (0u64, 0u64));
+    {
+        let store = ObjectStore::open(&root)
+            .expect("open")
+            .with_dict_samples(500);
+        for (i, t) in texts.iter().enumerate() {
+            let put = store.put_text(t).expect("put text");
+            let disk = store.stored_size(&put.id).expect("size");
+            let acc = if i < 500 { &mut before } else { &mut after };
+            acc.0 += t.len() as u64;
+            acc.1 += disk;
+        }
+    }
+    let ratio_alone = before.0 as f64 / before.1 as f64;
+    let ratio_dict = after.0 as f64 / after.1 as f64;
+    println!("page texts: {ratio_alone:.2}x alone, {ratio_dict:.2}x with the trained dictionary");
+    assert!(
+        ratio_dict > ratio_alone * 1.2,
+        "{ratio_alone:.2}x alone vs {ratio_dict:.2}x with dictionary"
+    );
+    // A fresh process finds the dictionary and reads every text back.
+    let store = ObjectStore::open(&root).expect("reopen");
+    for t in &texts {
+        let id = ObjectId::of(t);
+        assert_eq!(&store.get(&id).expect("get"), t);
+    }
+    store.verify(&ObjectId::of(&texts[650])).expect("verify");
+    assert_eq!(
+        store.ids().expect("ids").len(),
+        texts.len() + 1,
+        "texts plus the dictionary"
+    );
+}

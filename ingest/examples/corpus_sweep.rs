@@ -50,7 +50,11 @@ fn main() -> ExitCode {
     if let Ok(exe) = std::env::current_exe() {
         arhiva_ingest::sandbox::use_helper(exe);
     }
-    let root = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "../shared/corpus".into()));
+    let root = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "../shared/corpus".into()),
+    );
     let mut all = Vec::new();
     if let Err(e) = files(&root, &mut all) {
         eprintln!("corpus_sweep: cannot list {}: {e}", root.display());
@@ -58,7 +62,10 @@ fn main() -> ExitCode {
     }
     all.sort();
     all.retain(|p| {
-        let n = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let n = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         n != "MANIFEST.tsv" && n != "README.md"
     });
     let work = match tempfile::tempdir() {
@@ -78,7 +85,11 @@ fn main() -> ExitCode {
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_else(|| "bin".into());
-        let name = if ext == "pdf" { "dosar.pdf".to_string() } else { format!("0001.{ext}") };
+        let name = if ext == "pdf" {
+            "dosar.pdf".to_string()
+        } else {
+            format!("0001.{ext}")
+        };
         let target = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
         if std::fs::create_dir_all(&dir).is_err()
             || std::os::unix::fs::symlink(&target, dir.join(name)).is_err()
@@ -101,7 +112,11 @@ fn main() -> ExitCode {
     };
     let started: Mutex<HashMap<String, Instant>> = Mutex::new(HashMap::new());
     let took: Mutex<Vec<(f64, String)>> = Mutex::new(Vec::new());
-    let opts = IngestOptions { ocr: OcrMode::Never, jobs: None, derivatives: true };
+    let opts = IngestOptions {
+        ocr: OcrMode::Never,
+        jobs: None,
+        derivatives: true,
+    };
     let t0 = Instant::now();
     let on_event = |e: IngestEvent| match e {
         IngestEvent::DossierStarted { cota, .. } => {
@@ -130,7 +145,10 @@ fn main() -> ExitCode {
     for q in &report.quarantine {
         *by_code.entry(q.code.clone()).or_default() += 1;
         let cota = q.file.split('/').next().unwrap_or_default().to_string();
-        quarantined_dossiers.entry(cota).or_default().push(q.code.clone());
+        quarantined_dossiers
+            .entry(cota)
+            .or_default()
+            .push(q.code.clone());
     }
     let mut ingested = 0;
     let mut neither = Vec::new();
@@ -146,13 +164,22 @@ fn main() -> ExitCode {
     took.sort_by(|a, b| b.0.total_cmp(&a.0));
     println!("corpus sweep of {}", root.display());
     println!("files        {}", all.len());
-    println!("ingested     {ingested} ({} pages; text: {:?})", report.pages, report.text_sources);
+    println!(
+        "ingested     {ingested} ({} pages; text: {:?})",
+        report.pages, report.text_sources
+    );
     println!("quarantined  {} files", quarantined_dossiers.len());
     for (code, n) in &by_code {
         println!("  {code:<24} {n}");
     }
     for (t, cota) in took.iter().take(3) {
-        println!("slow         {t:.2} s  {}", origin.get(cota).map(|p| p.display().to_string()).unwrap_or_default());
+        println!(
+            "slow         {t:.2} s  {}",
+            origin
+                .get(cota)
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        );
     }
     println!("peak RSS     {:.0} MiB", peak_rss_kib() as f64 / 1024.0);
     println!("time         {secs:.1} s");

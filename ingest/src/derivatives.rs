@@ -48,17 +48,24 @@ fn save(img: &DynamicImage, path: &Path) -> Result<()> {
     let file = fs::File::create(&tmp).ctx("create", &tmp)?;
     let mut w = BufWriter::new(file);
     let enc = JpegEncoder::new_with_quality(&mut w, 80);
-    img.to_luma8().write_with_encoder(enc).map_err(|e| IngestError::Io {
-        op: "encode",
-        path: tmp.clone(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    img.to_luma8()
+        .write_with_encoder(enc)
+        .map_err(|e| IngestError::Io {
+            op: "encode",
+            path: tmp.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
     drop(w);
     fs::rename(&tmp, path).ctx("rename", path)
 }
 
 /// Write both derivatives of a decoded page image.
-pub fn write(data_dir: &Path, doc: &ObjectId, pdf_page: Option<u32>, img: &DynamicImage) -> Result<(PathBuf, PathBuf)> {
+pub fn write(
+    data_dir: &Path,
+    doc: &ObjectId,
+    pdf_page: Option<u32>,
+    img: &DynamicImage,
+) -> Result<(PathBuf, PathBuf)> {
     let b = base(data_dir, doc, pdf_page);
     if let Some(dir) = b.parent() {
         fs::create_dir_all(dir).ctx("create", dir)?;
@@ -66,12 +73,14 @@ pub fn write(data_dir: &Path, doc: &ObjectId, pdf_page: Option<u32>, img: &Dynam
     let web_p = b.with_extension("web.jpg");
     let thumb_p = b.with_extension("thumb.jpg");
     let web = if img.width() > WEB_WIDTH {
-        let h = (u64::from(img.height()) * u64::from(WEB_WIDTH) / u64::from(img.width().max(1))) as u32;
+        let h =
+            (u64::from(img.height()) * u64::from(WEB_WIDTH) / u64::from(img.width().max(1))) as u32;
         img.thumbnail(WEB_WIDTH, h.max(1))
     } else {
         img.clone()
     };
-    let h = (u64::from(web.height()) * u64::from(THUMB_WIDTH) / u64::from(web.width().max(1))) as u32;
+    let h =
+        (u64::from(web.height()) * u64::from(THUMB_WIDTH) / u64::from(web.width().max(1))) as u32;
     let thumb = web.thumbnail(THUMB_WIDTH, h.max(1));
     save(&web, &web_p)?;
     save(&thumb, &thumb_p)?;

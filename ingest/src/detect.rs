@@ -21,7 +21,10 @@ pub fn sniff(head: &[u8]) -> Format {
         let start = String::from_utf8_lossy(&head[..head.len().min(4096)]).to_lowercase();
         if start.contains("<alto") {
             Format::Alto
-        } else if start.contains("ocr_page") || start.contains("ocrx_word") || start.contains("<html") {
+        } else if start.contains("ocr_page")
+            || start.contains("ocrx_word")
+            || start.contains("<html")
+        {
             Format::Hocr
         } else if !head.is_empty()
             && !head.starts_with(b"BM")

@@ -49,11 +49,20 @@ fn page_number(name: &str) -> Option<u32> {
 /// Ingest one dossier (its folder may be missing: then only the record).
 pub(crate) fn ingest(ctx: &Ctx<'_>, row: &InventoryRow, folder: Option<&Path>) -> Result<()> {
     let mut dossier = dossier_of(ctx, row);
-    let existing = ctx.archive.catalog().dossier(&row.cota).in_delivery(ctx.delivery)?;
+    let existing = ctx
+        .archive
+        .catalog()
+        .dossier(&row.cota)
+        .in_delivery(ctx.delivery)?;
     let mut events = Vec::new();
     match &existing {
         // Same description from an earlier batch: keep the batch that brought it.
-        Some(old) if Dossier { batch: old.batch.clone(), ..dossier.clone() } == *old => {
+        Some(old)
+            if Dossier {
+                batch: old.batch.clone(),
+                ..dossier.clone()
+            } == *old =>
+        {
             dossier.batch = old.batch.clone();
         }
         _ => events.push(Event::DossierRecorded {
@@ -95,7 +104,10 @@ fn plan(ctx: &Ctx<'_>, dir: &Path, events: &mut Vec<Event>) -> Result<(Vec<PageJ
     for e in fs::read_dir(dir).ctx("list", dir)? {
         let p = e.ctx("list", dir)?.path();
         if p.is_file() {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             names.push((name, p));
         } else if p.is_dir() {
             let item = QuarantineItem::new(
@@ -124,10 +136,15 @@ fn plan(ctx: &Ctx<'_>, dir: &Path, events: &mut Vec<Event>) -> Result<(Vec<PageJ
         match (role(&name), page_number(&name)) {
             (Role::Scan, _) if is_pdf_name && page_number(&name).is_none() => pdfs.push(path),
             (Role::Scan, Some(n)) => {
-                if scans.contains_key(&n) {
-                    q(&path, "duplicate-page", format!("another file already holds page {n}"), events);
+                if let std::collections::btree_map::Entry::Vacant(e) = scans.entry(n) {
+                    e.insert(path);
                 } else {
-                    scans.insert(n, path);
+                    q(
+                        &path,
+                        "duplicate-page",
+                        format!("another file already holds page {n}"),
+                        events,
+                    );
                 }
             }
             (Role::Sidecar, Some(n)) => sidecars.entry(n).or_default().push(path),
@@ -148,13 +165,21 @@ fn plan(ctx: &Ctx<'_>, dir: &Path, events: &mut Vec<Event>) -> Result<(Vec<PageJ
     let mut jobs = Vec::new();
     if pdfs.len() > 1 {
         for p in pdfs.drain(1..) {
-            q(&p, "unexpected-file", "more than one PDF in the dossier folder; only the first is read".into(), events);
+            q(
+                &p,
+                "unexpected-file",
+                "more than one PDF in the dossier folder; only the first is read".into(),
+                events,
+            );
         }
     }
     let text_only = scans.is_empty() && pdfs.is_empty();
     if text_only {
         for (n, side) in sidecars {
-            jobs.push(PageJob::TextOnly { page: n, files: side });
+            jobs.push(PageJob::TextOnly {
+                page: n,
+                files: side,
+            });
         }
     } else {
         for (n, side) in sidecars.iter() {
@@ -167,7 +192,11 @@ fn plan(ctx: &Ctx<'_>, dir: &Path, events: &mut Vec<Event>) -> Result<(Vec<PageJ
         }
         for (n, scan) in scans {
             let side = sidecars.remove(&n).unwrap_or_default();
-            jobs.push(PageJob::Image { page: n, scan, sidecars: side });
+            jobs.push(PageJob::Image {
+                page: n,
+                scan,
+                sidecars: side,
+            });
         }
         if let Some(p) = pdfs.pop() {
             jobs.push(PageJob::Pdf { path: p });

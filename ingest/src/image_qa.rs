@@ -55,7 +55,10 @@ pub fn decode(bytes: &[u8], format: Format) -> Result<DynamicImage, ImageProblem
             || lower.contains("failed to fill whole buffer")
             || lower.contains("not enough data");
         if matches!(e, image::ImageError::Limits(_)) {
-            ("image-too-large", format!("image exceeds decode limits: {msg}"))
+            (
+                "image-too-large",
+                format!("image exceeds decode limits: {msg}"),
+            )
         } else if truncated {
             ("truncated-image", format!("image data ends early: {msg}"))
         } else {
@@ -200,7 +203,8 @@ mod tests {
 
     #[test]
     fn blank_and_written_pages() {
-        let blank: GrayImage = ImageBuffer::from_fn(800, 1000, |x, y| Luma([235 + ((x * 7 + y * 3) % 9) as u8]));
+        let blank: GrayImage =
+            ImageBuffer::from_fn(800, 1000, |x, y| Luma([235 + ((x * 7 + y * 3) % 9) as u8]));
         assert!(is_blank(&DynamicImage::ImageLuma8(blank.clone())));
         let mut text = blank;
         for y in 100..900 {
@@ -226,6 +230,9 @@ mod tests {
             .expect("encode");
         png.truncate(png.len() / 2);
         let e = decode(&png, Format::Png).expect_err("truncated");
-        assert!(e.0 == "truncated-image" || e.0 == "undecodable-image", "{e:?}");
+        assert!(
+            e.0 == "truncated-image" || e.0 == "undecodable-image",
+            "{e:?}"
+        );
     }
 }

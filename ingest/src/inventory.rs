@@ -378,7 +378,12 @@ fn parse_row(
     Ok(InventoryRow {
         line: 0,
         cota,
-        doc_type: doc_type(if denumire.is_empty() { &title } else { denumire }).into(),
+        doc_type: doc_type(if denumire.is_empty() {
+            &title
+        } else {
+            denumire
+        })
+        .into(),
         indicativ,
         title,
         department,
@@ -429,8 +434,7 @@ fn location(s: &str) -> Location {
 /// The document type a nomenclator denomination describes.
 pub fn doc_type(denumire: &str) -> &'static str {
     let d = fold(denumire);
-    if (d.contains("stat") && (d.contains("plat") || d.contains("salari")))
-        || d.contains("salarii")
+    if (d.contains("stat") && (d.contains("plat") || d.contains("salari"))) || d.contains("salarii")
     {
         "payroll"
     } else if d.contains("personal") {
@@ -457,7 +461,9 @@ mod tests {
         I/1;Secretariat;Hotărâri ale Consiliului Local;P;\n";
 
     fn nom() -> Nomenclator {
-        parse_nomenclator(NOM.as_bytes(), "v1".into()).expect("nomenclator").0
+        parse_nomenclator(NOM.as_bytes(), "v1".into())
+            .expect("nomenclator")
+            .0
     }
 
     #[test]

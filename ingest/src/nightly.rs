@@ -164,7 +164,13 @@ pub fn run(
     let stamp: String = report
         .started
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let path = dir.join(format!("nightly-{stamp}.json"));
     report.report_path = Some(path.clone());

@@ -67,7 +67,10 @@ pub fn recognize(image: &[u8]) -> Result<PageText, String> {
             Ok(None) if start.elapsed() > DEADLINE => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("tesseract did not finish in {} s", DEADLINE.as_secs()));
+                return Err(format!(
+                    "tesseract did not finish in {} s",
+                    DEADLINE.as_secs()
+                ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => return Err(e.to_string()),

@@ -45,7 +45,8 @@ pub(crate) struct PageResult {
 impl PageResult {
     fn quarantine(ctx: &Ctx<'_>, path: &Path, code: &str, reason: impl Into<String>) -> PageResult {
         let mut r = PageResult::default();
-        r.events.extend(ctx.quarantine(QuarantineItem::new(ctx.rel(path), None, code, reason)));
+        r.events
+            .extend(ctx.quarantine(QuarantineItem::new(ctx.rel(path), None, code, reason)));
         r
     }
 }
@@ -79,17 +80,29 @@ fn read(ctx: &Ctx<'_>, path: &Path) -> std::result::Result<Vec<u8>, PageResult> 
         Ok(b) => {
             ctx.tally(|s| s.bytes_in += b.len() as u64);
             if b.is_empty() {
-                Err(PageResult::quarantine(ctx, path, "empty-file", "file is empty (0 bytes)"))
+                Err(PageResult::quarantine(
+                    ctx,
+                    path,
+                    "empty-file",
+                    "file is empty (0 bytes)",
+                ))
             } else {
                 Ok(b)
             }
         }
-        Err(e) => Err(PageResult::quarantine(ctx, path, "unreadable-file", format!("cannot read the file: {e}"))),
+        Err(e) => Err(PageResult::quarantine(
+            ctx,
+            path,
+            "unreadable-file",
+            format!("cannot read the file: {e}"),
+        )),
     }
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Whether a stored page is complete: same original, and nothing a run with
@@ -109,7 +122,13 @@ fn store_document(
 ) -> Result<ObjectId> {
     let put = ctx.archive.objects().put_bytes(bytes).in_delivery(path)?;
     ctx.tally(|s| s.bytes_stored += put.written);
-    if ctx.archive.catalog().document(&put.id).in_delivery(path)?.is_none() {
+    if ctx
+        .archive
+        .catalog()
+        .document(&put.id)
+        .in_delivery(path)?
+        .is_none()
+    {
         events.push(Event::DocumentStored {
             document: Document {
                 object: put.id,
@@ -138,7 +157,10 @@ fn image_page(
     let format = sniff(&bytes);
     let claimed = by_extension(&name);
     if !matches!(format, Format::Tiff | Format::Jpeg | Format::Png) || claimed != Some(format) {
-        let ext = name.rsplit_once('.').map(|(_, e)| e.to_string()).unwrap_or_default();
+        let ext = name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_string())
+            .unwrap_or_default();
         let (code, reason) = match claimed {
             Some(Format::Tiff | Format::Jpeg | Format::Png) => (
                 "wrong-extension",
@@ -146,19 +168,28 @@ fn image_page(
             ),
             _ => (
                 "unsupported-format",
-                format!("{} images are not archival page formats (TIFF, JPEG, PNG, PDF)", describe(&bytes)),
+                format!(
+                    "{} images are not archival page formats (TIFF, JPEG, PNG, PDF)",
+                    describe(&bytes)
+                ),
             ),
         };
         return Ok(PageResult::quarantine(ctx, scan, code, reason));
     }
     let id = ObjectId::of(&bytes);
-    let existing = ctx.archive.catalog().page(&dossier.cota, n).in_delivery(scan)?;
+    let existing = ctx
+        .archive
+        .catalog()
+        .page(&dossier.cota, n)
+        .in_delivery(scan)?;
     if let Some(p) = existing.as_ref().filter(|p| up_to_date(ctx, p, &id)) {
         return unchanged(ctx, p.clone(), bytes.len() as u64);
     }
     let shared = Arc::new(bytes);
     let for_decode = Arc::clone(&shared);
-    let img = match sandbox::guarded(IMAGE_DEADLINE, move || image_qa::decode(&for_decode, format)) {
+    let img = match sandbox::guarded(IMAGE_DEADLINE, move || {
+        image_qa::decode(&for_decode, format)
+    }) {
         Ok(Ok(img)) => img,
         Ok(Err((code, reason))) => return Ok(PageResult::quarantine(ctx, scan, code, reason)),
         Err(c) => {
@@ -199,7 +230,9 @@ fn image_page(
                     text = Some((t, TextSource::Ocr));
                     ocr_ran = true;
                 }
-                Err(e) => tracing::warn!(file = %scan.display(), error = %e, "OCR failed; page left for a later run"),
+                Err(e) => {
+                    tracing::warn!(file = %scan.display(), error = %e, "OCR failed; page left for a later run")
+                }
             }
         }
         if text.is_none() {
@@ -220,7 +253,16 @@ fn image_page(
         flags,
         payroll: None,
     };
-    finish(ctx, scan, existing, page, text, ocr_ran, bytes.len() as u64, r)
+    finish(
+        ctx,
+        scan,
+        existing,
+        page,
+        text,
+        ocr_ran,
+        bytes.len() as u64,
+        r,
+    )
 }
 
 fn sidecar_rank(p: &Path) -> u8 {
@@ -232,7 +274,10 @@ fn sidecar_rank(p: &Path) -> u8 {
 }
 
 /// Read and parse a sidecar by its extension; problems are quarantined.
-fn read_sidecar(ctx: &Ctx<'_>, path: &Path) -> std::result::Result<(PageText, TextSource), PageResult> {
+fn read_sidecar(
+    ctx: &Ctx<'_>,
+    path: &Path,
+) -> std::result::Result<(PageText, TextSource), PageResult> {
     let bytes = read(ctx, path)?;
     let parsed = match by_extension(&file_name(path)) {
         Some(Format::Hocr) => parse_hocr(&bytes).map(|t| (t, TextSource::Hocr)),
@@ -248,7 +293,11 @@ fn text_page(ctx: &Ctx<'_>, dossier: &Dossier, n: u32, files: &[PathBuf]) -> Res
     let Some(path) = sorted.first().copied() else {
         return Ok(PageResult::default());
     };
-    let existing = ctx.archive.catalog().page(&dossier.cota, n).in_delivery(path)?;
+    let existing = ctx
+        .archive
+        .catalog()
+        .page(&dossier.cota, n)
+        .in_delivery(path)?;
     let bytes = match read(ctx, path) {
         Ok(b) => b,
         Err(r) => return Ok(r),
@@ -282,7 +331,16 @@ fn text_page(ctx: &Ctx<'_>, dossier: &Dossier, n: u32, files: &[PathBuf]) -> Res
         flags: Vec::new(),
         payroll: None,
     };
-    finish(ctx, path, existing, page, Some((t, source)), false, bytes.len() as u64, r)
+    finish(
+        ctx,
+        path,
+        existing,
+        page,
+        Some((t, source)),
+        false,
+        bytes.len() as u64,
+        r,
+    )
 }
 
 fn pdf_pages(ctx: &Ctx<'_>, dossier: &Dossier, path: &Path) -> Result<PageResult> {
@@ -325,7 +383,11 @@ fn pdf_pages(ctx: &Ctx<'_>, dossier: &Dossier, path: &Path) -> Result<PageResult
     let n_pages = info.pages.len() as u64;
     for (i, p) in info.pages.into_iter().enumerate() {
         let num = i as u32 + 1;
-        let existing = ctx.archive.catalog().page(&dossier.cota, num).in_delivery(path)?;
+        let existing = ctx
+            .archive
+            .catalog()
+            .page(&dossier.cota, num)
+            .in_delivery(path)?;
         let mut flags = Vec::new();
         let mut text = None;
         let mut ocr_ran = false;
@@ -334,16 +396,26 @@ fn pdf_pages(ctx: &Ctx<'_>, dossier: &Dossier, path: &Path) -> Result<PageResult
             None => (None, None),
         };
         if !p.text.trim().is_empty() {
-            text = Some((PageText { text: p.text, ..PageText::default() }, TextSource::PdfText));
+            text = Some((
+                PageText {
+                    text: p.text,
+                    ..PageText::default()
+                },
+                TextSource::PdfText,
+            ));
         } else if let Some(im) = &p.image {
             match im.dpi {
                 Some(d) if d >= image_qa::MIN_DPI => {}
-                d => flags.push(PageFlag::LowDpi { dpi: d.unwrap_or(0) }),
+                d => flags.push(PageFlag::LowDpi {
+                    dpi: d.unwrap_or(0),
+                }),
             }
             let wants_image = ctx.opts.derivatives || ctx.ocr;
             let jpeg = if im.jpeg && wants_image {
                 let b = Arc::clone(&bytes);
-                sandbox::guarded(IMAGE_DEADLINE, move || pdf::page_jpeg(&b, num)).ok().flatten()
+                sandbox::guarded(IMAGE_DEADLINE, move || pdf::page_jpeg(&b, num))
+                    .ok()
+                    .flatten()
             } else {
                 None
             };
@@ -351,7 +423,9 @@ fn pdf_pages(ctx: &Ctx<'_>, dossier: &Dossier, path: &Path) -> Result<PageResult
                 if ctx.opts.derivatives {
                     if let Ok(Ok(img)) = {
                         let j2 = j.clone();
-                        sandbox::guarded(IMAGE_DEADLINE, move || image_qa::decode(&j2, Format::Jpeg))
+                        sandbox::guarded(IMAGE_DEADLINE, move || {
+                            image_qa::decode(&j2, Format::Jpeg)
+                        })
                     } {
                         let _ = derivatives::write(ctx.archive.dir(), &doc, Some(num), &img);
                     }
@@ -362,7 +436,9 @@ fn pdf_pages(ctx: &Ctx<'_>, dossier: &Dossier, path: &Path) -> Result<PageResult
                             text = Some((t, TextSource::Ocr));
                             ocr_ran = true;
                         }
-                        Err(e) => tracing::warn!(file = %path.display(), page = num, error = %e, "OCR failed"),
+                        Err(e) => {
+                            tracing::warn!(file = %path.display(), page = num, error = %e, "OCR failed")
+                        }
                     }
                 }
             }
@@ -403,7 +479,8 @@ fn unchanged(ctx: &Ctx<'_>, p: Page, bytes: u64) -> Result<PageResult> {
             Some(id) => ctx.archive.objects().get(id).in_delivery(ctx.delivery)?,
             None => Vec::new(),
         };
-        r.index.push((p.clone(), String::from_utf8_lossy(&text).into_owned()));
+        r.index
+            .push((p.clone(), String::from_utf8_lossy(&text).into_owned()));
     }
     (ctx.on_event)(IngestEvent::PageDone {
         cota: p.cota.clone(),
@@ -422,7 +499,9 @@ fn tally_page(ctx: &Ctx<'_>, p: &Page, new: bool, ocr_ran: bool) {
         if ocr_ran {
             s.ocr_pages += 1;
         }
-        *s.text_sources.entry(p.text_source.as_str().to_string()).or_default() += 1;
+        *s.text_sources
+            .entry(p.text_source.as_str().to_string())
+            .or_default() += 1;
         for f in &p.flags {
             *s.flags.entry(flag_name(f).to_string()).or_default() += 1;
             if *f == PageFlag::NeedsOcr {
@@ -448,7 +527,11 @@ fn finish(
     if let Some((t, source)) = text {
         page.text_source = source;
         if !t.text.trim().is_empty() {
-            let put = ctx.archive.objects().put_text(t.text.as_bytes()).in_delivery(path)?;
+            let put = ctx
+                .archive
+                .objects()
+                .put_text(t.text.as_bytes())
+                .in_delivery(path)?;
             ctx.tally(|s| s.bytes_stored += put.written);
             page.text = Some(put.id);
             if !t.words.is_empty() {

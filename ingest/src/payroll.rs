@@ -129,7 +129,8 @@ fn row(line: &str) -> Option<PayrollRow> {
 
 fn looks_like_amount(t: &str) -> bool {
     t.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
 }
 
 #[cfg(test)]

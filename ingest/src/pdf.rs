@@ -140,7 +140,12 @@ fn media_width(doc: &Document, id: lopdf::ObjectId) -> Option<f64> {
         if let Ok(mb) = dict.get(b"MediaBox").and_then(Object::as_array) {
             let n: Vec<f64> = mb
                 .iter()
-                .filter_map(|o| o.as_float().ok().map(f64::from).or(o.as_i64().ok().map(|i| i as f64)))
+                .filter_map(|o| {
+                    o.as_float()
+                        .ok()
+                        .map(f64::from)
+                        .or(o.as_i64().ok().map(|i| i as f64))
+                })
                 .collect();
             if let [x0, _, x1, _] = n[..] {
                 return Some((x1 - x0).abs());
@@ -196,7 +201,10 @@ mod tests {
 
     #[test]
     fn not_a_pdf_and_truncated() {
-        assert_eq!(load(b"hello").err().map(|p| p.0), Some("corrupt-pdf".into()));
+        assert_eq!(
+            load(b"hello").err().map(|p| p.0),
+            Some("corrupt-pdf".into())
+        );
         let r = analyze(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n");
         assert_eq!(r.err().map(|p| p.0), Some("corrupt-pdf".into()));
     }

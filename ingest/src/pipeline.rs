@@ -210,9 +210,11 @@ pub fn ingest_delivery(
         .map(|q| (q.file, (q.code, q.reason)))
         .collect();
     let index_batch = match index {
-        Some(ix) => Some(Mutex::new(ix.writer().map_err(|source| IngestError::Index {
-            path: delivery.to_path_buf(),
-            source,
+        Some(ix) => Some(Mutex::new(ix.writer().map_err(|source| {
+            IngestError::Index {
+                path: delivery.to_path_buf(),
+                source,
+            }
         })?)),
         None => None,
     };
@@ -241,7 +243,9 @@ pub fn ingest_delivery(
 
     let work = || -> Result<()> {
         rows.par_iter()
-            .map(|row| crate::dossier::ingest(&ctx, row, folders.get(&row.cota).map(PathBuf::as_path)))
+            .map(|row| {
+                crate::dossier::ingest(&ctx, row, folders.get(&row.cota).map(PathBuf::as_path))
+            })
             .collect::<Result<Vec<()>>>()
             .map(|_| ())
     };
@@ -253,10 +257,16 @@ pub fn ingest_delivery(
 
     let wrote = ctx.wrote.load(Ordering::Relaxed);
     let stats = ctx.stats.into_inner().unwrap_or_else(|p| p.into_inner());
-    let mut quarantine = ctx.quarantine.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut quarantine = ctx
+        .quarantine
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
     // Inputs quarantined by an earlier run of this batch and skipped now
     // (e.g. the sidecar of a page already stored) are still bad: list them.
-    let seen: HashSet<String> = quarantine.iter().map(QuarantineItem::journal_file).collect();
+    let seen: HashSet<String> = quarantine
+        .iter()
+        .map(QuarantineItem::journal_file)
+        .collect();
     for (file, (code, reason)) in &ctx.known_quarantine {
         if seen.contains(file) {
             continue;
@@ -337,9 +347,12 @@ fn read_inventory(
     events: &mut Vec<Event>,
 ) -> Result<Vec<InventoryRow>> {
     let delivery = ctx.delivery;
-    let nom_path = [delivery.join("nomenclator.csv"), archive.dir().join("nomenclator.csv")]
-        .into_iter()
-        .find(|p| p.is_file());
+    let nom_path = [
+        delivery.join("nomenclator.csv"),
+        archive.dir().join("nomenclator.csv"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file());
     let nomenclator = match nom_path {
         None => Nomenclator::default(),
         Some(p) => {
@@ -348,7 +361,12 @@ fn read_inventory(
             match parse_nomenclator(&bytes, version) {
                 Ok((n, problems)) => {
                     for pr in problems {
-                        let item = QuarantineItem::new("nomenclator.csv", Some(pr.line), pr.code, pr.reason);
+                        let item = QuarantineItem::new(
+                            "nomenclator.csv",
+                            Some(pr.line),
+                            pr.code,
+                            pr.reason,
+                        );
                         events.extend(ctx.quarantine(item));
                     }
                     n
@@ -393,7 +411,10 @@ fn dossier_folders(
     }
     entries.sort();
     for p in entries {
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if !p.is_dir() || name.starts_with('.') {
             continue;
         }

@@ -25,7 +25,12 @@ pub struct QuarantineItem {
 
 impl QuarantineItem {
     /// An item with the standard action for its code.
-    pub fn new(file: impl Into<String>, line: Option<u32>, code: &str, reason: impl Into<String>) -> Self {
+    pub fn new(
+        file: impl Into<String>,
+        line: Option<u32>,
+        code: &str,
+        reason: impl Into<String>,
+    ) -> Self {
         QuarantineItem {
             file: file.into(),
             line,
@@ -130,11 +135,27 @@ impl fmt::Display for BatchReport {
         writeln!(f, "pages       {} ({} new)", self.pages, self.pages_new)?;
         writeln!(f, "bytes in    {}", mib(self.bytes_in))?;
         writeln!(f, "stored      {}", mib(self.bytes_stored))?;
-        let src: Vec<String> = self.text_sources.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let src: Vec<String> = self
+            .text_sources
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
         writeln!(f, "text        {}", src.join(", "))?;
-        writeln!(f, "ocr         {} pages now, {} still need OCR", self.ocr_pages, self.needs_ocr)?;
+        writeln!(
+            f,
+            "ocr         {} pages now, {} still need OCR",
+            self.ocr_pages, self.needs_ocr
+        )?;
         let flags: Vec<String> = self.flags.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        writeln!(f, "flags       {}", if flags.is_empty() { "none".into() } else { flags.join(", ") })?;
+        writeln!(
+            f,
+            "flags       {}",
+            if flags.is_empty() {
+                "none".into()
+            } else {
+                flags.join(", ")
+            }
+        )?;
         writeln!(f, "quarantined {}", self.quarantined)?;
         for q in &self.quarantine {
             let line = q.line.map(|l| format!(":{l}")).unwrap_or_default();

@@ -157,7 +157,9 @@ fn pdf_in_child(exe: &Path, path: &Path) -> Result<Result<PdfInfo, PdfProblem>, 
     match serde_json::from_slice::<ChildAnswer>(&out) {
         Ok(ChildAnswer::Ok(info)) => Ok(Ok(info)),
         Ok(ChildAnswer::Err(p)) => Ok(Err(p)),
-        Err(_) => Err(Contained::Crashed(format!("extractor exited with {status}"))),
+        Err(_) => Err(Contained::Crashed(format!(
+            "extractor exited with {status}"
+        ))),
     }
 }
 

@@ -89,8 +89,7 @@ fn assemble(lines: Vec<Vec<WordBox>>) -> PageText {
         words.extend(line);
     }
     let confs: Vec<f32> = words.iter().filter_map(|w| w.conf).collect();
-    let confidence =
-        (!confs.is_empty()).then(|| confs.iter().sum::<f32>() / confs.len() as f32);
+    let confidence = (!confs.is_empty()).then(|| confs.iter().sum::<f32>() / confs.len() as f32);
     PageText {
         text,
         words,
@@ -307,6 +306,9 @@ mod tests {
             .encode_utf16()
             .flat_map(|u| u.to_le_bytes())
             .collect();
-        assert_eq!(parse_txt(&b).map_err(|e| e.code), Err("unreadable-encoding"));
+        assert_eq!(
+            parse_txt(&b).map_err(|e| e.code),
+            Err("unreadable-encoding")
+        );
     }
 }

@@ -59,9 +59,7 @@ fn plausible(s: &str) -> bool {
     let mut bad = 0usize;
     for c in s.chars() {
         total += 1;
-        if (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-            || c == '\u{fffd}'
-        {
+        if (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || c == '\u{fffd}' {
             bad += 1;
         }
     }

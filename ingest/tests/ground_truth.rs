@@ -38,14 +38,27 @@ fn truth_source(s: arhiva_fixtures::TextSource) -> &'static str {
 fn check_against_truth(archive: &Archive, truth: &GroundTruth, report: &BatchReport) {
     let cat = archive.catalog();
     for d in &truth.dossiers {
-        let dossier = cat.dossier(&d.cota).expect("catalog").unwrap_or_else(|| panic!("dossier {} missing", d.cota));
-        assert_eq!((dossier.first_year, dossier.last_year), (d.years[0], d.years[1]), "{}", d.cota);
+        let dossier = cat
+            .dossier(&d.cota)
+            .expect("catalog")
+            .unwrap_or_else(|| panic!("dossier {} missing", d.cota));
+        assert_eq!(
+            (dossier.first_year, dossier.last_year),
+            (d.years[0], d.years[1]),
+            "{}",
+            d.cota
+        );
         assert_eq!(dossier.term.to_string(), d.term, "{}", d.cota);
         assert_eq!(dossier.indicativ, d.indicativ);
         let pages = cat.pages(&d.cota).expect("pages");
         let got: BTreeMap<u32, _> = pages.iter().map(|p| (p.page, p)).collect();
         let want: BTreeSet<u32> = d.pages.iter().map(|p| p.page).collect();
-        assert_eq!(got.keys().copied().collect::<BTreeSet<_>>(), want, "pages of {}", d.cota);
+        assert_eq!(
+            got.keys().copied().collect::<BTreeSet<_>>(),
+            want,
+            "pages of {}",
+            d.cota
+        );
         for tp in &d.pages {
             let p = got[&tp.page];
             assert_eq!(p.pdf_page, tp.pdf_page, "{} p{}", d.cota, tp.page);
@@ -58,7 +71,13 @@ fn check_against_truth(archive: &Archive, truth: &GroundTruth, report: &BatchRep
                         assert_eq!(got_src, "none");
                     } else {
                         assert_eq!(got_src, "none", "{} p{}", d.cota, tp.page);
-                        assert!(p.flags.contains(&arhiva_store::PageFlag::NeedsOcr), "{} p{} {:?}", d.cota, tp.page, p.flags);
+                        assert!(
+                            p.flags.contains(&arhiva_store::PageFlag::NeedsOcr),
+                            "{} p{} {:?}",
+                            d.cota,
+                            tp.page,
+                            p.flags
+                        );
                     }
                 }
                 _ => assert_eq!(got_src, want_src, "{} p{}", d.cota, tp.page),
@@ -66,16 +85,25 @@ fn check_against_truth(archive: &Archive, truth: &GroundTruth, report: &BatchRep
             if let Some(side) = &tp.sidecar_text {
                 if !side.trim().is_empty() && p.text_source != TextSource::None {
                     let id = p.text.expect("text object");
-                    let text = String::from_utf8(archive.objects().get(&id).expect("text")).expect("utf8");
+                    let text =
+                        String::from_utf8(archive.objects().get(&id).expect("text")).expect("utf8");
                     assert_eq!(squash(&text), squash(side), "{} p{}", d.cota, tp.page);
                 }
             }
             if tp.blank {
-                assert!(p.flags.contains(&arhiva_store::PageFlag::Blank), "{} p{} blank", d.cota, tp.page);
+                assert!(
+                    p.flags.contains(&arhiva_store::PageFlag::Blank),
+                    "{} p{} blank",
+                    d.cota,
+                    tp.page
+                );
             }
             if let Some(m) = tp.payroll {
                 if p.text.is_some() {
-                    let pay = p.payroll.as_ref().unwrap_or_else(|| panic!("{} p{} payroll", d.cota, tp.page));
+                    let pay = p
+                        .payroll
+                        .as_ref()
+                        .unwrap_or_else(|| panic!("{} p{} payroll", d.cota, tp.page));
                     assert_eq!((pay.year, u32::from(pay.month)), (m.year, m.month));
                     assert!(!pay.rows.is_empty());
                 }
@@ -97,9 +125,18 @@ fn check_against_truth(archive: &Archive, truth: &GroundTruth, report: &BatchRep
             Some(l) => format!("{}:{l}", d.file),
             None => d.file.clone(),
         };
-        assert!(got.contains(&(file.clone(), d.code.clone())), "defect {file} {} not quarantined; got {got:?}", d.code);
+        assert!(
+            got.contains(&(file.clone(), d.code.clone())),
+            "defect {file} {} not quarantined; got {got:?}",
+            d.code
+        );
     }
-    assert_eq!(report.quarantined, truth.defects.len(), "extra quarantine entries: {:#?}", report.quarantine);
+    assert_eq!(
+        report.quarantined,
+        truth.defects.len(),
+        "extra quarantine entries: {:#?}",
+        report.quarantine
+    );
 }
 
 fn fixture(dir: &Path, o: &Options) -> GroundTruth {
@@ -111,10 +148,25 @@ fn fixture(dir: &Path, o: &Options) -> GroundTruth {
 fn image_delivery_with_defects_matches_truth_and_reingest_adds_nothing() {
     let tmp = tempfile::tempdir().expect("tmp");
     let delivery = tmp.path().join("livrare-1");
-    let truth = fixture(&delivery, &Options { dossiers: 12, seed: 7, defects: true, ..Options::default() });
+    let truth = fixture(
+        &delivery,
+        &Options {
+            dossiers: 12,
+            seed: 7,
+            defects: true,
+            ..Options::default()
+        },
+    );
     let archive = Archive::open(tmp.path().join("data")).expect("archive");
     let (index, _) = SearchIndex::open(&tmp.path().join("data/index")).expect("index");
-    let report = ingest_delivery(&archive, Some(&index), &delivery, &opts(OcrMode::Never), &|_| {}).expect("ingest");
+    let report = ingest_delivery(
+        &archive,
+        Some(&index),
+        &delivery,
+        &opts(OcrMode::Never),
+        &|_| {},
+    )
+    .expect("ingest");
     check_against_truth(&archive, &truth, &report);
     let good: u64 = truth.dossiers.iter().map(|d| d.pages.len() as u64).sum();
     assert_eq!(report.pages, good);
@@ -123,11 +175,22 @@ fn image_delivery_with_defects_matches_truth_and_reingest_adds_nothing() {
     assert_eq!(index.num_pages().expect("count"), good as usize);
 
     let head = archive.journal().head().seq;
-    let again = ingest_delivery(&archive, Some(&index), &delivery, &opts(OcrMode::Never), &|_| {}).expect("again");
+    let again = ingest_delivery(
+        &archive,
+        Some(&index),
+        &delivery,
+        &opts(OcrMode::Never),
+        &|_| {},
+    )
+    .expect("again");
     assert_eq!(again.pages_new, 0);
     assert_eq!(again.bytes_stored, 0);
     assert!(again.already_ingested, "{again}");
-    assert_eq!(archive.journal().head().seq, head, "a re-run journals nothing");
+    assert_eq!(
+        archive.journal().head().seq,
+        head,
+        "a re-run journals nothing"
+    );
     assert_eq!(again.quarantined, report.quarantined);
 }
 
@@ -137,9 +200,16 @@ fn text_only_delivery_matches_truth() {
     let delivery = tmp.path().join("livrare-text");
     let truth = fixture(
         &delivery,
-        &Options { dossiers: 30, seed: 3, text_only: true, defects: true, pages_per_dossier: Some((3, 8)) },
+        &Options {
+            dossiers: 30,
+            seed: 3,
+            text_only: true,
+            defects: true,
+            pages_per_dossier: Some((3, 8)),
+        },
     );
     let archive = Archive::open(tmp.path().join("data")).expect("archive");
-    let report = ingest_delivery(&archive, None, &delivery, &opts(OcrMode::Never), &|_| {}).expect("ingest");
+    let report =
+        ingest_delivery(&archive, None, &delivery, &opts(OcrMode::Never), &|_| {}).expect("ingest");
     check_against_truth(&archive, &truth, &report);
 }

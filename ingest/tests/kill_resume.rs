@@ -43,7 +43,13 @@ fn sigkill_then_resume() {
     let data = tmp.path().join("data");
     generate(
         &delivery,
-        &Options { dossiers: 60, seed: 11, text_only: true, defects: true, pages_per_dossier: Some((5, 30)) },
+        &Options {
+            dossiers: 60,
+            seed: 11,
+            text_only: true,
+            defects: true,
+            pages_per_dossier: Some((5, 30)),
+        },
     )
     .expect("generate");
     let truth = load_ground_truth(&delivery).expect("truth");
@@ -52,7 +58,10 @@ fn sigkill_then_resume() {
     for ms in [150u64, 400, 700, 1000, 1500] {
         let mut child = Command::new(&exe)
             .args(["--exact", "child_ingest", "--nocapture", "--test-threads=1"])
-            .env(CHILD_ENV, format!("{}|{}", data.display(), delivery.display()))
+            .env(
+                CHILD_ENV,
+                format!("{}|{}", data.display(), delivery.display()),
+            )
             .spawn()
             .expect("spawn");
         std::thread::sleep(Duration::from_millis(ms));
@@ -68,14 +77,28 @@ fn sigkill_then_resume() {
     let report = ingest_delivery(&archive, None, &delivery, &opts(), &|_| {}).expect("resume");
     let good: u64 = truth.dossiers.iter().map(|d| d.pages.len() as u64).sum();
     assert_eq!(report.pages, good);
-    assert_eq!(report.quarantined, truth.defects.len(), "{:#?}", report.quarantine);
+    assert_eq!(
+        report.quarantined,
+        truth.defects.len(),
+        "{:#?}",
+        report.quarantine
+    );
     for d in &truth.dossiers {
         let pages = archive.catalog().pages(&d.cota).expect("pages");
         assert_eq!(pages.len(), d.pages.len(), "{}", d.cota);
         for (p, tp) in pages.iter().zip(&d.pages) {
-            let text = archive.objects().get(&p.text.expect("text")).expect("object");
+            let text = archive
+                .objects()
+                .get(&p.text.expect("text"))
+                .expect("object");
             let side = tp.sidecar_text.as_deref().unwrap_or_default();
-            assert_eq!(String::from_utf8_lossy(&text).trim(), side.trim(), "{} p{}", d.cota, tp.page);
+            assert_eq!(
+                String::from_utf8_lossy(&text).trim(),
+                side.trim(),
+                "{} p{}",
+                d.cota,
+                tp.page
+            );
         }
     }
     // No page was recorded twice with the same content.
@@ -90,7 +113,11 @@ fn sigkill_then_resume() {
         })
         .expect("journal");
     assert_eq!(recorded.len() as u64, good);
-    assert!(recorded.values().all(|&n| n == 1), "duplicates: {:?}", recorded.iter().filter(|(_, &n)| n > 1).collect::<Vec<_>>());
+    assert!(
+        recorded.values().all(|&n| n == 1),
+        "duplicates: {:?}",
+        recorded.iter().filter(|(_, &n)| n > 1).collect::<Vec<_>>()
+    );
     // And a further run adds nothing.
     let again = ingest_delivery(&archive, None, &delivery, &opts(), &|_| {}).expect("again");
     assert!(again.already_ingested);

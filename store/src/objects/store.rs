@@ -1,44 +1,17 @@
-//! The content store: immutable objects addressed by the SHA-256 of their
-//! original bytes, under `objects/ab/cd/<hex>`.
-//!
-//! Each object file is a 16-byte header followed by the payload:
-//!
-//! ```text
-//! 0..4   magic  b"ARHV"
-//! 4      format version (1)
-//! 5      codec: 0 = raw, 1 = zstd frame, 2 = zstd frame with a dictionary
-//! 6..8   reserved, zero
-//! 8..16  original length, u64 little-endian
-//! 16..   payload (codec 2: the dictionary's object id, 32 bytes, then the frame)
-//! ```
-//!
-//! A write hashes first; an object that exists is never written again (the
-//! cheapest dedupe: a re-delivered file costs one read and one hash). A new
-//! object is written to a temp file under `objects/tmp/` (same file system),
-//! fsync'd, hard-linked into place — `link` fails rather than replace, so an
-//! existing object is never rewritten, even by a racing process — and its
-//! directory fsync'd. Whether to compress is decided from a 64 KiB sample:
-//! formats that are compressed already (JPEG, PNG, …) are stored raw, others
-//! are stored raw when zstd saves less than 10% on the sample.
-//!
-//! Page texts are small (about 2 KiB) and compress badly one by one, so
-//! [`ObjectStore::put_text`] compresses them with a zstd dictionary trained
-//! on the first texts the store sees (codec 2). The dictionary is itself an
-//! object, and each such object names it after its header, so any object can
-//! be read on its own; `objects/text-dictionary` only says which dictionary
-//! new texts use.
+//! The content store proper: put, get, verify, list, remove.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use super::ObjectId;
 
 use crate::error::{IoContext, Result, StoreError};
 
@@ -50,60 +23,8 @@ const CHUNK: usize = 256 * 1024;
 /// Texts collected before a dictionary is trained.
 const DICT_SAMPLES: usize = 2_000;
 /// Size of a trained dictionary.
-const DICT_SIZE: usize = 110 * 1024;
-const DICT_POINTER: &str = "text-dictionary";
-
-/// The SHA-256 of an object's original bytes.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ObjectId(pub [u8; 32]);
-
-impl ObjectId {
-    /// The id of these bytes.
-    pub fn of(bytes: &[u8]) -> ObjectId {
-        ObjectId(Sha256::digest(bytes).into())
-    }
-
-    /// Lowercase hex, 64 characters.
-    pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
-    }
-}
-
-impl fmt::Display for ObjectId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_hex())
-    }
-}
-
-impl fmt::Debug for ObjectId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ObjectId({})", &self.to_hex()[..12])
-    }
-}
-
-impl FromStr for ObjectId {
-    type Err = StoreError;
-    fn from_str(s: &str) -> Result<Self> {
-        let mut out = [0u8; 32];
-        if s.len() != 64 || hex::decode_to_slice(s, &mut out).is_err() {
-            return Err(StoreError::BadId(s.chars().take(80).collect()));
-        }
-        Ok(ObjectId(out))
-    }
-}
-
-impl Serialize for ObjectId {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_hex())
-    }
-}
-
-impl<'de> Deserialize<'de> for ObjectId {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+pub(super) const DICT_SIZE: usize = 110 * 1024;
+pub(super) const DICT_POINTER: &str = "text-dictionary";
 
 /// How an object's payload is encoded on disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,9 +39,9 @@ pub enum Codec {
 }
 
 /// The dictionary new page texts are compressed with.
-struct TextDict {
-    id: ObjectId,
-    compressor: Mutex<zstd::bulk::Compressor<'static>>,
+pub(super) struct TextDict {
+    pub(super) id: ObjectId,
+    pub(super) compressor: Mutex<zstd::bulk::Compressor<'static>>,
 }
 
 /// What a `put` did.
@@ -138,13 +59,13 @@ pub struct PutOutcome {
 
 /// The content store under one directory.
 pub struct ObjectStore {
-    root: PathBuf,
-    level: i32,
-    counter: AtomicU64,
-    text_dict: RwLock<Option<Arc<TextDict>>>,
-    dict_samples: usize,
-    samples: Mutex<Vec<Vec<u8>>>,
-    dicts: Mutex<HashMap<ObjectId, Arc<Vec<u8>>>>,
+    pub(super) root: PathBuf,
+    pub(super) level: i32,
+    pub(super) counter: AtomicU64,
+    pub(super) text_dict: RwLock<Option<Arc<TextDict>>>,
+    pub(super) dict_samples: usize,
+    pub(super) samples: Mutex<Vec<Vec<u8>>>,
+    pub(super) dicts: Mutex<HashMap<ObjectId, Arc<Vec<u8>>>>,
 }
 
 impl fmt::Debug for ObjectStore {
@@ -172,120 +93,6 @@ impl ObjectStore {
         };
         store.load_text_dictionary()?;
         Ok(store)
-    }
-
-    fn load_text_dictionary(&self) -> Result<()> {
-        let pointer = self.root.join(DICT_POINTER);
-        let hex = match fs::read_to_string(&pointer) {
-            Ok(h) => h,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(e).ctx("read", &pointer),
-        };
-        let id: ObjectId = hex.trim().parse()?;
-        let bytes = self.get(&id)?;
-        self.install_dictionary(id, &bytes)
-    }
-
-    fn install_dictionary(&self, id: ObjectId, bytes: &[u8]) -> Result<()> {
-        let compressor = zstd::bulk::Compressor::with_dictionary(self.level, bytes)
-            .ctx("load dictionary", self.path_of(&id))?;
-        let dict = TextDict {
-            id,
-            compressor: Mutex::new(compressor),
-        };
-        *self.text_dict.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(dict));
-        Ok(())
-    }
-
-    /// Store a page text (or another small text). Once the store has seen
-    /// enough texts it trains a zstd dictionary on them, and texts stored
-    /// after that are compressed with it: about 2.5x smaller than alone.
-    pub fn put_text(&self, bytes: &[u8]) -> Result<PutOutcome> {
-        let dict = self
-            .text_dict
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        let Some(dict) = dict else {
-            self.collect_sample(bytes)?;
-            return self.put_bytes(bytes);
-        };
-        let id = ObjectId::of(bytes);
-        let size = bytes.len() as u64;
-        if self.contains(&id) {
-            return Ok(PutOutcome {
-                id,
-                size,
-                written: 0,
-                new: false,
-            });
-        }
-        let frame = dict
-            .compressor
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .compress(bytes)
-            .ctx("compress", self.path_of(&id))?;
-        let mut payload = Vec::with_capacity(32 + frame.len());
-        payload.extend_from_slice(&dict.id.0);
-        payload.extend_from_slice(&frame);
-        let written = self.write_new(
-            &id,
-            size,
-            Codec::ZstdDict,
-            &mut io::Cursor::new(&payload),
-            None,
-        )?;
-        Ok(PutOutcome {
-            id,
-            size,
-            written,
-            new: written > 0,
-        })
-    }
-
-    fn collect_sample(&self, bytes: &[u8]) -> Result<()> {
-        let ready = {
-            let mut samples = self.samples.lock().unwrap_or_else(|p| p.into_inner());
-            if samples.len() >= self.dict_samples {
-                return Ok(());
-            }
-            samples.push(bytes.to_vec());
-            if samples.len() < self.dict_samples {
-                return Ok(());
-            }
-            std::mem::take(&mut *samples)
-        };
-        // Training failing (too little variety) just means no dictionary.
-        let Ok(dict) = zstd::dict::from_samples(&ready, DICT_SIZE) else {
-            return Ok(());
-        };
-        let put = self.put_bytes(&dict)?;
-        let pointer = self.root.join(DICT_POINTER);
-        let tmp = self
-            .root
-            .join("tmp")
-            .join(format!("{DICT_POINTER}.{}", std::process::id()));
-        fs::write(&tmp, put.id.to_hex()).ctx("write", &tmp)?;
-        File::open(&tmp)
-            .and_then(|f| f.sync_all())
-            .ctx("fsync", &tmp)?;
-        fs::rename(&tmp, &pointer).ctx("rename", &pointer)?;
-        sync_dir(&self.root)?;
-        tracing::info!(dictionary = %put.id, samples = ready.len(), "trained a zstd dictionary for page texts");
-        self.install_dictionary(put.id, &dict)
-    }
-
-    fn dictionary(&self, id: &ObjectId) -> Result<Arc<Vec<u8>>> {
-        if let Some(d) = self.dicts.lock().unwrap_or_else(|p| p.into_inner()).get(id) {
-            return Ok(Arc::clone(d));
-        }
-        let d = Arc::new(self.get(id)?);
-        self.dicts
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(*id, Arc::clone(&d));
-        Ok(d)
     }
 
     /// Use this zstd level for new objects (default 3).
@@ -375,7 +182,7 @@ impl ObjectStore {
 
     /// Write a new object from `src`; returns bytes written (0 if a racing
     /// writer got there first). `origin` names the source file for errors.
-    fn write_new(
+    pub(super) fn write_new(
         &self,
         id: &ObjectId,
         size: u64,

@@ -195,8 +195,10 @@ pub fn export_bag(
             let doc = catalog.document(&p.document)?;
             let name = match &doc {
                 Some(d) if d.cota == *cota && !d.file.is_empty() => safe(&d.file.replace('/', "_")),
-                Some(d) => format!("document-{}.{}", &p.document.to_hex()[..12], ext(d.format)),
-                None => format!("document-{}.bin", &p.document.to_hex()[..12]),
+                // Deduplicated: the catalog names the file as another
+                // dossier delivered it; name it after this page instead.
+                Some(d) => format!("{:04}.{}", p.page, ext(d.format)),
+                None => format!("{:04}.bin", p.page),
             };
             let name = unique(name, &mut names);
             let rel = format!("data/{folder}/originals/{name}");

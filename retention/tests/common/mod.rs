@@ -66,8 +66,33 @@ impl TestArchive {
     /// Record a dossier whose page `i` has image bytes `images[i]` and a
     /// text naming the dossier and the page.
     pub fn add(&self, d: &Dossier, images: &[Vec<u8>]) -> Vec<ObjectId> {
-        let mut events = vec![Event::DossierRecorded { dossier: d.clone() }];
         let mut batch = self.index.writer().unwrap();
+        let ids = self.add_to(Some(&mut batch), d, images);
+        batch.commit().unwrap();
+        ids
+    }
+
+    /// Record many dossiers with one index commit.
+    pub fn add_all(&self, items: &[(Dossier, Vec<Vec<u8>>)]) {
+        let mut batch = self.index.writer().unwrap();
+        for (d, images) in items {
+            self.add_to(Some(&mut batch), d, images);
+        }
+        batch.commit().unwrap();
+    }
+
+    /// Record a dossier in the catalog only (no index).
+    pub fn add_to_catalog(&self, d: &Dossier, images: &[Vec<u8>]) {
+        self.add_to(None, d, images);
+    }
+
+    fn add_to(
+        &self,
+        mut batch: Option<&mut arhiva_index::IndexBatch<'_>>,
+        d: &Dossier,
+        images: &[Vec<u8>],
+    ) -> Vec<ObjectId> {
+        let mut events = vec![Event::DossierRecorded { dossier: d.clone() }];
         let mut ids = Vec::new();
         for (i, img) in images.iter().enumerate() {
             let doc = self.archive.objects().put_bytes(img).unwrap();
@@ -100,13 +125,14 @@ impl TestArchive {
                 flags: vec![],
                 payroll: None,
             };
-            batch.add(&page_doc(d, &page, &text)).unwrap();
+            if let Some(b) = batch.as_deref_mut() {
+                b.add(&page_doc(d, &page, &text)).unwrap();
+            }
             events.push(Event::PageRecorded { page });
             ids.push(doc.id);
             ids.push(t.id);
         }
         self.archive.commit(events).unwrap();
-        batch.commit().unwrap();
         ids
     }
 

@@ -64,6 +64,7 @@ pub mod ocr;
 mod page;
 pub mod payroll;
 pub mod pdf;
+mod pdf_pages;
 mod pipeline;
 mod report;
 pub mod sandbox;

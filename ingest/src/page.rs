@@ -15,10 +15,10 @@ use crate::error::{Result, StoreContext};
 use crate::pipeline::Ctx;
 use crate::report::QuarantineItem;
 use crate::sidecar::{parse_alto, parse_hocr, parse_txt, PageText};
-use crate::{derivatives, image_qa, ocr, payroll, pdf, sandbox, IngestEvent};
+use crate::{derivatives, image_qa, ocr, payroll, sandbox, IngestEvent};
 
 /// How long decoding one image may take.
-const IMAGE_DEADLINE: Duration = Duration::from_secs(60);
+pub(crate) const IMAGE_DEADLINE: Duration = Duration::from_secs(60);
 
 /// Work for one page (or one PDF).
 #[derive(Debug, Clone)]
@@ -43,7 +43,12 @@ pub(crate) struct PageResult {
 }
 
 impl PageResult {
-    fn quarantine(ctx: &Ctx<'_>, path: &Path, code: &str, reason: impl Into<String>) -> PageResult {
+    pub(crate) fn quarantine(
+        ctx: &Ctx<'_>,
+        path: &Path,
+        code: &str,
+        reason: impl Into<String>,
+    ) -> PageResult {
         let mut r = PageResult::default();
         r.events
             .extend(ctx.quarantine(QuarantineItem::new(ctx.rel(path), None, code, reason)));
@@ -71,11 +76,11 @@ pub(crate) fn process(ctx: &Ctx<'_>, dossier: &Dossier, job: &PageJob) -> Result
             sidecars,
         } => image_page(ctx, dossier, *page, scan, sidecars),
         PageJob::TextOnly { page, files } => text_page(ctx, dossier, *page, files),
-        PageJob::Pdf { path } => pdf_pages(ctx, dossier, path),
+        PageJob::Pdf { path } => crate::pdf_pages::pdf_pages(ctx, dossier, path),
     }
 }
 
-fn read(ctx: &Ctx<'_>, path: &Path) -> std::result::Result<Vec<u8>, PageResult> {
+pub(crate) fn read(ctx: &Ctx<'_>, path: &Path) -> std::result::Result<Vec<u8>, PageResult> {
     match fs::read(path) {
         Ok(b) => {
             ctx.tally(|s| s.bytes_in += b.len() as u64);
@@ -107,12 +112,12 @@ fn file_name(path: &Path) -> String {
 
 /// Whether a stored page is complete: same original, and nothing a run with
 /// OCR could add.
-fn up_to_date(ctx: &Ctx<'_>, p: &Page, id: &ObjectId) -> bool {
+pub(crate) fn up_to_date(ctx: &Ctx<'_>, p: &Page, id: &ObjectId) -> bool {
     p.document == *id && !(ctx.ocr && p.flags.contains(&PageFlag::NeedsOcr))
 }
 
 /// Put a document's original and journal it if the catalog lacks it.
-fn store_document(
+pub(crate) fn store_document(
     ctx: &Ctx<'_>,
     dossier: &Dossier,
     path: &Path,
@@ -120,7 +125,12 @@ fn store_document(
     format: Format,
     events: &mut Vec<Event>,
 ) -> Result<ObjectId> {
-    let put = ctx.archive.objects().put_bytes(bytes).in_delivery(path)?;
+    let objects = ctx.archive.objects();
+    let put = match format {
+        Format::Text => objects.put_text(bytes),
+        _ => objects.put_bytes(bytes),
+    }
+    .in_delivery(path)?;
     ctx.tally(|s| s.bytes_stored += put.written);
     if ctx
         .archive
@@ -343,135 +353,9 @@ fn text_page(ctx: &Ctx<'_>, dossier: &Dossier, n: u32, files: &[PathBuf]) -> Res
     )
 }
 
-fn pdf_pages(ctx: &Ctx<'_>, dossier: &Dossier, path: &Path) -> Result<PageResult> {
-    let bytes = match read(ctx, path) {
-        Ok(b) => b,
-        Err(r) => return Ok(r),
-    };
-    if sniff(&bytes) != Format::Pdf {
-        let reason = format!("file named .pdf holds {} data", describe(&bytes));
-        return Ok(PageResult::quarantine(ctx, path, "wrong-extension", reason));
-    }
-    let id = ObjectId::of(&bytes);
-    let stored: Vec<Page> = ctx
-        .archive
-        .catalog()
-        .pages(&dossier.cota)
-        .in_delivery(path)?
-        .into_iter()
-        .filter(|p| p.document == id)
-        .collect();
-    if !stored.is_empty() && stored.iter().all(|p| up_to_date(ctx, p, &id)) {
-        let mut r = PageResult::default();
-        for p in stored {
-            let more = unchanged(ctx, p, 0)?;
-            r.index.extend(more.index);
-        }
-        return Ok(r);
-    }
-    let info = match sandbox::pdf(path, &bytes) {
-        Ok(Ok(info)) => info,
-        Ok(Err((code, reason))) => return Ok(PageResult::quarantine(ctx, path, &code, reason)),
-        Err(c) => {
-            let (code, reason) = c.quarantine("PDF");
-            return Ok(PageResult::quarantine(ctx, path, code, reason));
-        }
-    };
-    let mut r = PageResult::default();
-    let doc = store_document(ctx, dossier, path, &bytes, Format::Pdf, &mut r.events)?;
-    let bytes = Arc::new(bytes);
-    let n_pages = info.pages.len() as u64;
-    for (i, p) in info.pages.into_iter().enumerate() {
-        let num = i as u32 + 1;
-        let existing = ctx
-            .archive
-            .catalog()
-            .page(&dossier.cota, num)
-            .in_delivery(path)?;
-        let mut flags = Vec::new();
-        let mut text = None;
-        let mut ocr_ran = false;
-        let (size_px, dpi) = match &p.image {
-            Some(im) => (Some((im.width, im.height)), im.dpi),
-            None => (None, None),
-        };
-        if !p.text.trim().is_empty() {
-            text = Some((
-                PageText {
-                    text: p.text,
-                    ..PageText::default()
-                },
-                TextSource::PdfText,
-            ));
-        } else if let Some(im) = &p.image {
-            match im.dpi {
-                Some(d) if d >= image_qa::MIN_DPI => {}
-                d => flags.push(PageFlag::LowDpi {
-                    dpi: d.unwrap_or(0),
-                }),
-            }
-            let wants_image = ctx.opts.derivatives || ctx.ocr;
-            let jpeg = if im.jpeg && wants_image {
-                let b = Arc::clone(&bytes);
-                sandbox::guarded(IMAGE_DEADLINE, move || pdf::page_jpeg(&b, num))
-                    .ok()
-                    .flatten()
-            } else {
-                None
-            };
-            if let Some(j) = &jpeg {
-                if ctx.opts.derivatives {
-                    if let Ok(Ok(img)) = {
-                        let j2 = j.clone();
-                        sandbox::guarded(IMAGE_DEADLINE, move || {
-                            image_qa::decode(&j2, Format::Jpeg)
-                        })
-                    } {
-                        let _ = derivatives::write(ctx.archive.dir(), &doc, Some(num), &img);
-                    }
-                }
-                if ctx.ocr {
-                    match ocr::recognize(j) {
-                        Ok(t) => {
-                            text = Some((t, TextSource::Ocr));
-                            ocr_ran = true;
-                        }
-                        Err(e) => {
-                            tracing::warn!(file = %path.display(), page = num, error = %e, "OCR failed")
-                        }
-                    }
-                }
-            }
-            if text.is_none() {
-                flags.push(PageFlag::NeedsOcr);
-            }
-        } else {
-            flags.push(PageFlag::Blank);
-        }
-        let page = Page {
-            cota: dossier.cota.clone(),
-            page: num,
-            document: doc,
-            pdf_page: Some(num),
-            text: None,
-            text_source: TextSource::None,
-            confidence: None,
-            words: None,
-            size_px,
-            dpi,
-            flags,
-            payroll: None,
-        };
-        let share = if i == 0 { bytes.len() as u64 } else { 0 };
-        r = finish(ctx, path, existing, page, text, ocr_ran, share, r)?;
-    }
-    tracing::debug!(file = %path.display(), pages = n_pages, "PDF read");
-    Ok(r)
-}
-
 /// A page already stored as it is: count it, index it if the batch is
 /// being re-indexed.
-fn unchanged(ctx: &Ctx<'_>, p: Page, bytes: u64) -> Result<PageResult> {
+pub(crate) fn unchanged(ctx: &Ctx<'_>, p: Page, bytes: u64) -> Result<PageResult> {
     let mut r = PageResult::default();
     tally_page(ctx, &p, false, false);
     if ctx.reindex_all && ctx.index.is_some() {
@@ -513,7 +397,7 @@ fn tally_page(ctx: &Ctx<'_>, p: &Page, new: bool, ocr_ran: bool) {
 
 /// Store the text, recognise payroll, compare with the catalog, emit.
 #[allow(clippy::too_many_arguments)]
-fn finish(
+pub(crate) fn finish(
     ctx: &Ctx<'_>,
     path: &Path,
     existing: Option<Page>,

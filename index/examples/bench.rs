@@ -29,6 +29,8 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{doc, Index, TantivyDocument};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
+/// (name, CNP) of the persons on payroll pages.
+type Persons = Vec<(String, String)>;
 
 const MEMORY: usize = 256 * 1024 * 1024;
 
@@ -206,7 +208,7 @@ fn ours_threads() -> usize {
 }
 
 /// Generate text-only deliveries chunk by chunk until `want` pages.
-fn generate(dir: &Path, want: usize) -> Res<(Vec<PageDoc>, Vec<(String, String)>)> {
+fn generate(dir: &Path, want: usize) -> Res<(Vec<PageDoc>, Persons)> {
     let mut docs = Vec::with_capacity(want);
     let mut persons = Vec::new();
     let mut chunk = 0u64;

@@ -71,6 +71,11 @@ impl Highlight {
 pub(crate) struct Compiled {
     pub query: Box<dyn Query>,
     pub highlight: Highlight,
+    /// The query can match payroll-row documents too (it matches all
+    /// documents, or only on fields rows share with pages): the caller must
+    /// restrict it to pages. Otherwise that filter is skipped — intersecting
+    /// with every page costs time on each query.
+    pub may_match_rows: bool,
 }
 
 /// Compile `input` (the user's text) for page search.
@@ -78,9 +83,11 @@ pub(crate) fn compile(f: &Fields, input: &str) -> Result<Compiled> {
     let mut c = Compiler {
         f,
         highlight: Highlight::default(),
+        rows: false,
     };
     let input = input.trim();
     let query: Box<dyn Query> = if input.is_empty() {
+        c.rows = true;
         Box::new(AllQuery)
     } else {
         let (ast, errors) = parse_query_lenient(input);
@@ -92,6 +99,7 @@ pub(crate) fn compile(f: &Fields, input: &str) -> Result<Compiled> {
     Ok(Compiled {
         query,
         highlight: c.highlight,
+        may_match_rows: c.rows,
     })
 }
 
@@ -150,6 +158,7 @@ fn syntax_message(input: &str, pos: usize, message: &str) -> String {
 struct Compiler<'a> {
     f: &'a Fields,
     highlight: Highlight,
+    rows: bool,
 }
 
 enum Target {
@@ -175,6 +184,7 @@ impl Compiler<'_> {
                     return Ok(None);
                 }
                 if subs.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    self.rows = true;
                     subs.push((Occur::Must, Box::new(AllQuery)));
                 }
                 if subs.len() == 1 && subs[0].0 != Occur::MustNot {
@@ -191,7 +201,10 @@ impl Compiler<'_> {
 
     fn leaf(&mut self, leaf: &UserInputLeaf, negated: bool) -> Result<Option<Box<dyn Query>>> {
         match leaf {
-            UserInputLeaf::All => Ok(Some(Box::new(AllQuery))),
+            UserInputLeaf::All => {
+                self.rows = true;
+                Ok(Some(Box::new(AllQuery)))
+            }
             UserInputLeaf::Literal(lit) => self.literal(lit, negated),
             UserInputLeaf::Range {
                 field,
@@ -236,12 +249,16 @@ impl Compiler<'_> {
             Some("text" | "textul") => self.text(lit, Target::Only(f.text), negated),
             Some("titlu" | "title" | "continut") => self.text(lit, Target::Only(f.title), negated),
             Some("fond" | "locatie" | "location") => self.text(lit, Target::Only(f.meta), negated),
-            Some("cota" | "dosar") => exact(f.cota, phrase),
+            Some("cota" | "dosar") => {
+                self.rows = true;
+                exact(f.cota, phrase)
+            }
             Some("indicativ") => exact(f.indicativ, phrase),
             Some("compartiment" | "department" | "dept") => exact(f.department_key, &fold(phrase)),
             Some("tip" | "type" | "doc_type") => exact(f.doc_type_key, &fold(phrase)),
             Some("termen" | "term") => exact(f.term, &term_key(phrase)),
             Some("pagina" | "page") => {
+                self.rows = true;
                 let p: u64 = phrase
                     .parse()
                     .map_err(|_| bad(format!("page must be a number, not {phrase:?}")))?;
@@ -384,6 +401,7 @@ impl Compiler<'_> {
                 Ok(Some(all_of(years_overlap(f, from, to))))
             }
             Some("pagina" | "page") => {
+                self.rows = true;
                 let to_term = |v: Option<i64>| match v {
                     Some(v) => Bound::Included(Term::from_field_u64(f.page, v.max(0) as u64)),
                     None => Bound::Unbounded,

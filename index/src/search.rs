@@ -185,7 +185,12 @@ impl SearchIndex {
         if let Some(c) = nonempty(&flt.cota) {
             clauses.push(text_filter(f.cota, c.to_string()));
         }
-        let query = only_pages(f, Box::new(BooleanQuery::new(clauses)));
+        let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        let query = if compiled.may_match_rows {
+            only_pages(f, query)
+        } else {
+            query
+        };
 
         let searcher = self.reader.searcher();
         let limit = req.limit.min(MAX_LIMIT);

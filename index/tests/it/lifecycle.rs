@@ -84,3 +84,28 @@ fn a_second_writer_is_refused() {
     let _first = t.index.writer().expect("writer");
     assert!(matches!(t.index.writer(), Err(IndexError::Busy { .. })));
 }
+
+#[test]
+fn payroll_rows_never_show_up_as_pages() {
+    let mut p = page(
+        "S-1/1990",
+        1,
+        (1990, 1990),
+        "Stat de plată Popescu Ion referent",
+    );
+    p.payroll = Some(arhiva_store::Payroll {
+        year: 1990,
+        month: 5,
+        rows: vec![arhiva_store::PayrollRow {
+            name: "Popescu Ion".into(),
+            cnp: None,
+            function: Some("referent".into()),
+            salary: None,
+        }],
+    });
+    let t = TestIndex::with(&[p]);
+    for q in ["popescu", "", "cota:S-1/1990", "pagina:1", "-nimic"] {
+        let r = t.index.search(&SearchRequest::new(q)).expect("search");
+        assert_eq!(r.total, 1, "{q:?}");
+    }
+}

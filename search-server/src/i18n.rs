@@ -253,6 +253,7 @@ impl Texts {
 }
 
 mod en;
+pub mod requests;
 mod ro;
 pub use en::EN;
 pub use ro::RO;

@@ -168,14 +168,14 @@ fn who(r: &Request) -> String {
     s
 }
 
-/// Column widths of the periods table, in points (they add up to the line).
-const COLS: [(f32, &str); 6] = [
-    (24.0, "Nr."),
-    (88.0, "Perioada"),
-    (34.0, "Luni"),
-    (104.0, "Funcția"),
-    (60.0, "Salariul (lei)"),
-    (161.28, "Sursa (dosar, pagini)"),
+/// Column widths of the periods table, in points (they add up to the
+/// line). Each period's sources go on a line of their own under its row.
+const COLS: [(f32, &str); 5] = [
+    (26.0, "Nr."),
+    (110.0, "Perioada"),
+    (40.0, "Luni"),
+    (185.0, "Funcția"),
+    (110.28, "Salariul (lei)"),
 ];
 
 fn table(f: &mut Flow, periods: &[Period]) {
@@ -184,18 +184,18 @@ fn table(f: &mut Flow, periods: &[Period]) {
     let head_row = |f: &mut Flow| {
         f.need(lead + 8.0);
         let top = f.y;
-        f.pdf
-            .fill(LEFT, top - lead - 6.0, RIGHT - LEFT, lead + 6.0, 0.9);
+        let h = lead + 6.0;
+        f.pdf.fill(LEFT, top - h, RIGHT - LEFT, h, 0.9);
         let mut x = LEFT;
         for (w, label) in COLS {
             f.pdf.text(Face::Bold, x + 3.0, top - lead, size, label);
             x += w;
         }
-        f.pdf
-            .rect(LEFT, top - lead - 6.0, RIGHT - LEFT, lead + 6.0, 0.5);
-        f.y = top - lead - 6.0;
+        f.pdf.rect(LEFT, top - h, RIGHT - LEFT, h, 0.5);
+        f.y = top - h;
     };
     head_row(f);
+    let source_x = LEFT + COLS[0].0;
     for (i, p) in periods.iter().enumerate() {
         let cells = [
             (i + 1).to_string(),
@@ -203,15 +203,21 @@ fn table(f: &mut Flow, periods: &[Period]) {
             p.months.to_string(),
             p.function.clone().unwrap_or_else(|| "—".into()),
             p.salary.clone().unwrap_or_else(|| "—".into()),
-            p.sources_text(),
         ];
         let wrapped: Vec<Vec<String>> = cells
             .iter()
             .zip(COLS)
             .map(|(c, (w, _))| f.pdf.wrap(Face::Regular, c, size, w - 6.0))
             .collect();
+        let sources = f.pdf.wrap(
+            Face::Regular,
+            &format!("Sursa: {}", p.sources_text()),
+            size - 0.5,
+            RIGHT - source_x - 6.0,
+        );
         let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
-        let h = lines as f32 * lead + 6.0;
+        let main_h = lines as f32 * lead + 5.0;
+        let h = main_h + sources.len() as f32 * lead + 5.0;
         if f.y - h < BOTTOM {
             f.pdf.new_page();
             f.y = TOP;
@@ -219,20 +225,26 @@ fn table(f: &mut Flow, periods: &[Period]) {
         }
         let top = f.y;
         let mut x = LEFT;
-        for (cell, (w, _)) in wrapped.iter().zip(COLS) {
-            for (k, l) in cell.iter().enumerate() {
+        for (k, (cell, (w, _))) in wrapped.iter().zip(COLS).enumerate() {
+            for (n, l) in cell.iter().enumerate() {
                 f.pdf.text(
                     Face::Regular,
                     x + 3.0,
-                    top - lead * (k as f32 + 1.0),
+                    top - lead * (n as f32 + 1.0),
                     size,
                     l,
                 );
             }
-            f.pdf.line(x, top, x, top - h, 0.4);
+            let bottom = if k == 0 { top - h } else { top - main_h };
+            f.pdf.line(x, top, x, bottom, 0.4);
             x += w;
         }
         f.pdf.line(RIGHT, top, RIGHT, top - h, 0.4);
+        f.pdf.line(source_x, top - main_h, RIGHT, top - main_h, 0.2);
+        for (n, l) in sources.iter().enumerate() {
+            let y = top - main_h - lead * (n as f32 + 1.0) + 1.0;
+            f.pdf.text(Face::Regular, source_x + 3.0, y, size - 0.5, l);
+        }
         f.pdf.line(LEFT, top - h, RIGHT, top - h, 0.4);
         f.y = top - h;
     }

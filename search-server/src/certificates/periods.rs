@@ -133,6 +133,23 @@ impl Period {
     }
 }
 
+/// Text as printed, made comparable: the cedilla letters old encodings
+/// and OCR produce (`ş ţ`) become the comma letters (`ș ț`), and runs of
+/// white space one space; so `şofer` and `șofer` are one function.
+pub fn tidy(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| match c {
+            'ş' => 'ș',
+            'Ş' => 'Ș',
+            'ţ' => 'ț',
+            'Ţ' => 'Ț',
+            c => c,
+        })
+        .collect();
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The periods proven by the confirmed decisions (rejected ones are
 /// ignored), oldest first.
 pub fn periods<'a>(decisions: impl IntoIterator<Item = &'a Decision>) -> Vec<Period> {
@@ -147,8 +164,8 @@ pub fn periods<'a>(decisions: impl IntoIterator<Item = &'a Decision>) -> Vec<Per
     let mut last: Option<i64> = None;
     for (i, mut rows) in by_month {
         rows.sort_by(|a, b| a.cota.cmp(&b.cota).then(a.page.cmp(&b.page)));
-        let function = rows.iter().find_map(|d| d.function.clone());
-        let salary = rows.iter().find_map(|d| d.salary.clone());
+        let function = rows.iter().find_map(|d| d.function.as_deref()).map(tidy);
+        let salary = rows.iter().find_map(|d| d.salary.as_deref()).map(tidy);
         let continues = last == Some(i - 1)
             && out
                 .last()
@@ -247,6 +264,16 @@ mod tests {
         assert_eq!(ps[0].sources_text(), "PMA-1 p. 1, 11–12");
         assert_eq!(ps[1].months, 1, "a raise starts a new line");
         assert_eq!(ps[2].from, "1991-04", "a rejected month is a gap");
+        let cedilla = vec![
+            d("1992-01", 1, "şofer", "3.000", true),
+            d("1992-02", 2, "șofer", "3.000", true),
+        ];
+        assert_eq!(
+            periods(&cedilla).len(),
+            1,
+            "cedilla and comma forms are one function"
+        );
+        assert_eq!(periods(&cedilla)[0].function.as_deref(), Some("șofer"));
     }
 
     #[test]

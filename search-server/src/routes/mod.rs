@@ -23,6 +23,7 @@ pub(crate) mod api;
 pub(crate) mod dossier;
 pub(crate) mod files;
 pub(crate) mod login;
+pub mod requests;
 pub(crate) mod search;
 
 use axum::http::header;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/style.css", get(style))
         .route("/static/favicon.svg", get(favicon))
         .route("/static/arhiva.js", get(script))
+        .merge(requests::routes())
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

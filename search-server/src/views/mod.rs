@@ -8,4 +8,5 @@ pub mod layout;
 pub mod login;
 pub mod page;
 pub mod person;
+pub mod requests;
 pub mod search;

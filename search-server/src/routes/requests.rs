@@ -1,0 +1,655 @@
+//! The requests register and the certificate workspace (arhivist, admin).
+//!
+//! ```text
+//! GET  /cereri                      register: due soon / overdue marked (?toate=1: closed too)
+//! GET  /cereri/noua   POST /cereri  new request
+//! GET  /cereri/{n-yyyy}             workspace: hits by year and month, decisions, periods, answer
+//! POST /cereri/{n-yyyy}/decizie     confirm or reject one hit
+//! POST /cereri/{n-yyyy}/decizie-automata   decide open hits by the batch rule
+//! POST /cereri/{n-yyyy}/prelungire  extend the deadline once, with the notice
+//! POST /cereri/{n-yyyy}/pagini      pages of a certified copy
+//! POST /cereri/{n-yyyy}/redactare   mark drafted
+//! POST /cereri/{n-yyyy}/emitere     issue (certificate, negative letter or copy)
+//! GET  /cereri/{n-yyyy}/proiect.pdf the draft, not kept
+//! GET  /cereri/{n-yyyy}/document.pdf the issued PDF, as stored
+//! GET  /api/requests  POST /api/requests  GET /api/requests/{n-yyyy}
+//! POST /api/requests/{n-yyyy}/decisions  POST /api/requests/{n-yyyy}/issue
+//! GET  /api/requests/{n-yyyy}/document
+//! ```
+//!
+//! Every form carries the session's CSRF token; JSON posts need a JSON
+//! body (and, under a session cookie, the token in `x-csrf-token`). Every
+//! change is journaled together with its audit entry by
+//! [`crate::certificates::register`]; views and downloads go through the
+//! server's audit log.
+
+use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::auth::{Role, Viewer};
+use crate::certificates::deadline::{days_left, iso_date, parse_iso_date};
+use crate::certificates::issue::{file_name, render, stored_pdf};
+use crate::certificates::register::{self, Actor};
+use crate::certificates::workspace::{auto_decide, decide, find_hit, search, workspace};
+use crate::certificates::{
+    due_date, issue, periods, urgency, CertificateError, Clock, Letterhead, NewRequest, PageRef,
+    Request, RequestNumber, SystemClock, YearRange,
+};
+use crate::error::{Result, ServerError};
+use crate::routes::blocking;
+use crate::routes::search::params;
+use crate::state::AppState;
+use crate::views;
+
+impl From<CertificateError> for ServerError {
+    fn from(e: CertificateError) -> Self {
+        match e {
+            CertificateError::UnknownRequest { number } => ServerError::not_found(number),
+            CertificateError::BadNumber(n) => ServerError::not_found(n),
+            CertificateError::Store(s) => ServerError::Store(s),
+            CertificateError::Index(i) => i.into(),
+            e @ (CertificateError::Record { .. } | CertificateError::Pdf(_)) => {
+                ServerError::Task(e.to_string())
+            }
+            other => ServerError::bad(other.to_string()),
+        }
+    }
+}
+
+/// Every route of this module (merged into [`crate::routes::router`]).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cereri", get(list).post(create))
+        .route("/cereri/noua", get(new_form))
+        .route("/cereri/{nr}", get(show))
+        .route("/cereri/{nr}/decizie", post(decide_one))
+        .route("/cereri/{nr}/decizie-automata", post(decide_auto))
+        .route("/cereri/{nr}/prelungire", post(extend))
+        .route("/cereri/{nr}/pagini", post(pages))
+        .route("/cereri/{nr}/redactare", post(draft))
+        .route("/cereri/{nr}/emitere", post(issue_form))
+        .route("/cereri/{nr}/proiect.pdf", get(preview))
+        .route("/cereri/{nr}/document.pdf", get(document))
+        .route("/api/requests", get(api_list).post(api_create))
+        .route("/api/requests/{nr}", get(api_show))
+        .route("/api/requests/{nr}/decisions", post(api_decide))
+        .route("/api/requests/{nr}/issue", post(api_issue))
+        .route("/api/requests/{nr}/document", get(document))
+}
+
+/// The URL of a request's workspace.
+pub fn request_url(n: RequestNumber) -> String {
+    format!("/cereri/{}", n.slug())
+}
+
+fn actor(v: &Viewer) -> Actor {
+    Actor::new(v.user.clone(), v.ip.clone())
+}
+
+fn number(path: std::result::Result<Path<String>, PathRejection>) -> Result<RequestNumber> {
+    let Path(s) = path.map_err(|_| ServerError::not_found(""))?;
+    s.parse().map_err(|_| ServerError::not_found(s))
+}
+
+fn form<T>(f: std::result::Result<Form<T>, FormRejection>) -> Result<T> {
+    f.map(|Form(t)| t)
+        .map_err(|e| ServerError::bad(e.body_text()))
+}
+
+async fn load(state: &AppState, n: RequestNumber) -> Result<Request> {
+    let archive = state.archive.clone();
+    blocking(move || Ok(register::load(&archive, n)?)).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListParams {
+    #[serde(default)]
+    toate: Option<String>,
+}
+
+/// `GET /cereri`
+async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    q: std::result::Result<Query<ListParams>, QueryRejection>,
+) -> Result<Response> {
+    viewer.require(Role::Arhivist)?;
+    let all = params(q)?.toate.is_some();
+    let archive = state.archive.clone();
+    let list = blocking(move || Ok(register::list(&archive)?)).await?;
+    let list: Vec<Request> = list
+        .into_iter()
+        .filter(|r| all || !r.status.is_closed())
+        .collect();
+    state
+        .audit
+        .record(&viewer.user, "view-requests", "", &viewer.ip);
+    Ok(views::requests::list(&viewer, &list, SystemClock.today(), all).into_response())
+}
+
+/// `GET /cereri/noua`
+async fn new_form(viewer: Viewer) -> Result<Response> {
+    viewer.require(Role::Arhivist)?;
+    Ok(views::requests::new_form(&viewer).into_response())
+}
+
+/// The new-request form.
+#[derive(Debug, Default, Deserialize)]
+struct NewForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    former_names: String,
+    #[serde(default)]
+    cnp: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    date: String,
+}
+
+impl NewForm {
+    fn request(&self) -> Result<NewRequest, CertificateError> {
+        let opt = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
+        Ok(NewRequest {
+            name: self.name.clone(),
+            former_names: self.former_names.lines().map(str::to_string).collect(),
+            cnp: opt(&self.cnp),
+            address: self.address.clone(),
+            kind: opt(&self.kind).map(|k| k.parse()).transpose()?,
+            subject: opt(&self.subject).map(|k| k.parse()).transpose()?,
+            department: self.department.clone(),
+            period: opt(&self.period)
+                .map(|p| p.parse::<YearRange>())
+                .transpose()?,
+            purpose: self.purpose.clone(),
+            registered: match opt(&self.date) {
+                None => None,
+                Some(d) => Some(parse_iso_date(&d).ok_or_else(|| {
+                    CertificateError::invalid("date", format!("{d:?}: expected YYYY-MM-DD"))
+                })?),
+            },
+        })
+    }
+}
+
+/// `POST /cereri`
+async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    f: std::result::Result<Form<NewForm>, FormRejection>,
+) -> Result<Response> {
+    let f = form(f)?;
+    viewer.check_csrf(&f.csrf)?;
+    viewer.require(Role::Arhivist)?;
+    let new = f.request()?;
+    let archive = state.archive.clone();
+    let who = actor(&viewer);
+    let r = blocking(move || Ok(register::register(&archive, &who, &SystemClock, new)?)).await?;
+    Ok(Redirect::to(&request_url(r.number)).into_response())
+}
+
+/// `GET /cereri/{nr}`: the workspace. The first view of a registered
+/// request runs the search and moves it to "in search" (journaled).
+async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Response> {
+    viewer.require(Role::Arhivist)?;
+    let n = number(path)?;
+    let (archive, index, who) = (state.archive.clone(), state.index.clone(), actor(&viewer));
+    let (r, results) = blocking(move || {
+        let r = register::load(&archive, n)?;
+        let results = search(&index, &r)?;
+        let r = if r.status == crate::certificates::Status::Registered {
+            let hits = results.months.iter().map(|m| m.pages.len()).sum();
+            register::mark_searched(&archive, &who, &SystemClock, n, hits, results.months.len())?
+        } else {
+            r
+        };
+        Ok((r, results))
+    })
+    .await?;
+    state
+        .audit
+        .record(&viewer.user, "view-request", &n.to_string(), &viewer.ip);
+    let ws = workspace(&r, &results);
+    let ps = periods(r.confirmed());
+    Ok(views::requests::workspace(&viewer, &r, &ws, &ps, SystemClock.today()).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct DecideForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    cota: String,
+    #[serde(default)]
+    page: u32,
+    #[serde(default)]
+    decision: String,
+}
+
+async fn decide_hit(
+    state: &AppState,
+    viewer: &Viewer,
+    n: RequestNumber,
+    d: DecideForm,
+) -> Result<Request> {
+    let confirm = match d.decision.as_str() {
+        "confirm" | "confirma" => true,
+        "reject" | "respinge" => false,
+        other => {
+            return Err(ServerError::bad(format!(
+                "decision {other:?}: use confirm or reject"
+            )))
+        }
+    };
+    let (archive, index, who) = (state.archive.clone(), state.index.clone(), actor(viewer));
+    blocking(move || {
+        let r = register::load(&archive, n)?;
+        let results = search(&index, &r)?;
+        let e = find_hit(&results, &d.month, &d.cota, d.page)
+            .cloned()
+            .ok_or_else(|| {
+                ServerError::not_found(format!("{} {} p. {}", d.month, d.cota, d.page))
+            })?;
+        Ok(decide(
+            &archive,
+            &who,
+            &SystemClock,
+            n,
+            vec![(d.month, e, confirm)],
+        )?)
+    })
+    .await
+}
+
+/// `POST /cereri/{nr}/decizie`
+async fn decide_one(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    path: std::result::Result<Path<String>, PathRejection>,
+    f: std::result::Result<Form<DecideForm>, FormRejection>,
+) -> Result<Response> {
+    let f = form(f)?;
+    viewer.check_csrf(&f.csrf)?;
+    viewer.require(Role::Arhivist)?;
+    let n = number(path)?;
+    let anchor = format!("#m{}", f.month);
+    decide_hit(&state, &viewer, n, f).await?;
+    Ok(Redirect::to(&format!("{}{anchor}", request_url(n))).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    notice: String,
+    #[serde(default)]
+    pages: String,
+}
+
+/// `POST /cereri/{nr}/decizie-automata`
+async fn decide_auto(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    path: std::result::Result<Path<String>, PathRejection>,
+    f: std::result::Result<Form<TokenForm>, FormRejection>,
+) -> Result<Response> {
+    let f = form(f)?;
+    viewer.check_csrf(&f.csrf)?;
+    viewer.require(Role::Arhivist)?;
+    let n = number(path)?;
+    let (archive, index, who) = (state.archive.clone(), state.index.clone(), actor(&viewer));
+    blocking(move || {
+        let r = register::load(&archive, n)?;
+        let (decided, _open) = auto_decide(&r, &search(&index, &r)?);
+        if !decided.is_empty() {
+            decide(&archive, &who, &SystemClock, n, decided)?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to(&request_url(n)).into_response())
+}
+
+/// `POST /cereri/{nr}/prelungire`
+async fn extend(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    path: std::result::Result<Path<String>, PathRejection>,
+    f: std::result::Result<Form<TokenForm>, FormRejection>,
+) -> Result<Response> {
+    let f = form(f)?;
+    viewer.check_csrf(&f.csrf)?;
+    viewer.require(Role::Arhivist)?;
+    let n = number(path)?;
+    let (archive, who) = (state.archive.clone(), actor(&viewer));
+    blocking(move || {
+        Ok(register::extend(
+            &archive,
+            &who,
+            &SystemClock,
+            n,
+            &f.notice,
+        )?)
+    })
+    .await?;
+    Ok(Redirect::to(&request_url(n)).into_response())
+}
+
+/// Lines of `COTA N` or `COTA N-M`.
+pub fn parse_pages(s: &str) -> Result<Vec<PageRef>> {
+    let mut out = Vec::new();
+    for line in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (cota, range) = line
+            .rsplit_once(char::is_whitespace)
+            .ok_or_else(|| ServerError::bad(format!("{line:?}: expected a cotă and a page")))?;
+        let range = range.replace('–', "-");
+        let (a, b) = range.split_once('-').unwrap_or((&range, &range));
+        let (a, b): (u32, u32) = match (a.parse(), b.parse()) {
+            (Ok(a), Ok(b)) if a >= 1 && a <= b && b - a < 500 => (a, b),
+            _ => {
+                return Err(ServerError::bad(format!(
+                    "{line:?}: bad page number or range"
+                )))
+            }
+        };
+        for page in a..=b {
+            out.push(PageRef {
+                cota: cota.trim().to_string(),
+                page,
+            });
+        }
+    }
+    if out.len() > 500 {
+        return Err(ServerError::bad("at most 500 pages in one copy"));
+    }
+    Ok(out)
+}
+
+/// `POST /cereri/{nr}/pagini`
+async fn pages(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    path: std::result::Result<Path<String>, PathRejection>,
+    f: std::result::Result<Form<TokenForm>, FormRejection>,
+) -> Result<Response> {
+    let f = form(f)?;
+    viewer.check_csrf(&f.csrf)?;
+    viewer.require(Role::Arhivist)?;
+    let n = number(path)?;
+    let list = parse_pages(&f.pages)?;
+    let (archive, who) = (state.archive.clone(), actor(&viewer));
+    blocking(move || {
+        Ok(register::select_pages(
+            &archive,
+            &who,
+            &SystemClock,
+            n,
+            list,
+        )?)
+    })
+    .await?;
+    Ok(Redirect::to(&request_url(n)).into_response())
+}
+
+/// `POST /cereri/{nr}/redactare`
+async fn draft(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    path: std::result::Result<Path<String>, PathRejection>,
+    f: std::result::Result<Form<TokenForm>, FormRejection>,
+) -> Result<Response> {
+    let f = form(f)?;
+    viewer.check_csrf(&f.csrf)?;
+    viewer.require(Role::Arhivist)?;
+    let n = number(path)?;
+    let (archive, who) = (state.archive.clone(), actor(&viewer));
+    blocking(move || Ok(register::draft(&archive, &who, &SystemClock, n)?)).await?;
+    Ok(Redirect::to(&request_url(n)).into_response())
+}
+
+async fn issue_now(state: &AppState, viewer: &Viewer, n: RequestNumber) -> Result<Request> {
+    viewer.require(Role::Arhivist)?;
+    let (archive, index, who) = (state.archive.clone(), state.index.clone(), actor(viewer));
+    blocking(move || {
+        Ok(issue(
+            &archive,
+            &index,
+            &who,
+            &SystemClock,
+            &Letterhead::default(),
+            n,
+        )?)
+    })
+    .await
+}
+
+/// `POST /cereri/{nr}/emitere` (a consultant gets 403)
+async fn issue_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    path: std::result::Result<Path<String>, PathRejection>,
+    f: std::result::Result<Form<TokenForm>, FormRejection>,
+) -> Result<Response> {
+    let f = form(f)?;
+    viewer.check_csrf(&f.csrf)?;
+    let n = number(path)?;
+    issue_now(&state, &viewer, n).await?;
+    Ok(Redirect::to(&request_url(n)).into_response())
+}
+
+fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /cereri/{nr}/proiect.pdf`: the answer as it would be issued today; not kept.
+async fn preview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Response> {
+    viewer.require(Role::Arhivist)?;
+    let n = number(path)?;
+    let (archive, user) = (state.archive.clone(), viewer.user.clone());
+    let (name, bytes) = blocking(move || {
+        let r = register::load(&archive, n)?;
+        let (_, bytes) = render(
+            &archive,
+            &Letterhead::default(),
+            &r,
+            SystemClock.today(),
+            &user,
+        )?;
+        Ok((format!("proiect-{}", file_name(&r)), bytes))
+    })
+    .await?;
+    state
+        .audit
+        .record(&viewer.user, "view-draft", &n.to_string(), &viewer.ip);
+    Ok(pdf_response(bytes, &name))
+}
+
+/// `GET /cereri/{nr}/document.pdf`, `GET /api/requests/{nr}/document`: the
+/// issued PDF, exactly as stored.
+async fn document(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Response> {
+    viewer.require(Role::Arhivist)?;
+    let n = number(path)?;
+    let archive = state.archive.clone();
+    let (name, bytes) = blocking(move || {
+        let r = register::load(&archive, n)?;
+        let bytes = stored_pdf(&archive, &r)?
+            .ok_or_else(|| ServerError::not_found(format!("{n}: nothing issued yet")))?;
+        Ok((file_name(&r), bytes))
+    })
+    .await?;
+    state
+        .audit
+        .record_sync(
+            &viewer.user,
+            "download",
+            &format!("request {n} {name}"),
+            &viewer.ip,
+        )
+        .await?;
+    Ok(pdf_response(bytes, &name))
+}
+
+fn api_value(r: &Request, today: time::Date) -> serde_json::Value {
+    let mut v = serde_json::to_value(r).unwrap_or_default();
+    v["due"] = json!(iso_date(due_date(r)));
+    v["days_left"] = json!(days_left(r, today));
+    v["urgency"] = json!(urgency(r, today));
+    v["url"] = json!(request_url(r.number));
+    v
+}
+
+/// A JSON post from a session must carry its CSRF token in a header.
+fn api_csrf(viewer: &Viewer, headers: &HeaderMap) -> Result<()> {
+    if viewer.csrf.is_some() {
+        let token = headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        viewer.check_csrf(token)?;
+    }
+    Ok(())
+}
+
+fn json_body<T>(b: std::result::Result<Json<T>, JsonRejection>) -> Result<T> {
+    b.map(|Json(t)| t)
+        .map_err(|e| ServerError::bad(e.body_text()))
+}
+
+/// `GET /api/requests`
+async fn api_list(State(state): State<AppState>, viewer: Viewer) -> Result<Response> {
+    viewer.require(Role::Arhivist)?;
+    let archive = state.archive.clone();
+    let list = blocking(move || Ok(register::list(&archive)?)).await?;
+    state
+        .audit
+        .record(&viewer.user, "api-requests", "", &viewer.ip);
+    let today = SystemClock.today();
+    let body: Vec<_> = list.iter().map(|r| api_value(r, today)).collect();
+    Ok(Json(json!({ "requests": body })).into_response())
+}
+
+/// `POST /api/requests` with a [`NewRequest`] body.
+async fn api_create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: std::result::Result<Json<NewRequest>, JsonRejection>,
+) -> Result<Response> {
+    api_csrf(&viewer, &headers)?;
+    viewer.require(Role::Arhivist)?;
+    let new = json_body(body)?;
+    let (archive, who) = (state.archive.clone(), actor(&viewer));
+    let r = blocking(move || Ok(register::register(&archive, &who, &SystemClock, new)?)).await?;
+    let body = api_value(&r, SystemClock.today());
+    Ok((axum::http::StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// `GET /api/requests/{nr}`: the record, its deadline, the workspace and the periods.
+async fn api_show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Response> {
+    viewer.require(Role::Arhivist)?;
+    let n = number(path)?;
+    let r = load(&state, n).await?;
+    let index = state.index.clone();
+    let rr = r.clone();
+    let results = blocking(move || Ok(search(&index, &rr)?)).await?;
+    state
+        .audit
+        .record(&viewer.user, "api-request", &n.to_string(), &viewer.ip);
+    let mut v = api_value(&r, SystemClock.today());
+    v["workspace"] = json!(workspace(&r, &results));
+    v["periods"] = json!(periods(r.confirmed()));
+    Ok(Json(v).into_response())
+}
+
+/// A decision posted as JSON.
+#[derive(Debug, Deserialize)]
+struct ApiDecision {
+    month: String,
+    cota: String,
+    page: u32,
+    confirm: bool,
+}
+
+/// `POST /api/requests/{nr}/decisions` with `{month, cota, page, confirm}`.
+async fn api_decide(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    path: std::result::Result<Path<String>, PathRejection>,
+    body: std::result::Result<Json<ApiDecision>, JsonRejection>,
+) -> Result<Response> {
+    api_csrf(&viewer, &headers)?;
+    viewer.require(Role::Arhivist)?;
+    let n = number(path)?;
+    let d = json_body(body)?;
+    let form = DecideForm {
+        csrf: String::new(),
+        month: d.month,
+        cota: d.cota,
+        page: d.page,
+        decision: if d.confirm { "confirm" } else { "reject" }.into(),
+    };
+    let r = decide_hit(&state, &viewer, n, form).await?;
+    Ok(Json(api_value(&r, SystemClock.today())).into_response())
+}
+
+/// `POST /api/requests/{nr}/issue` (a consultant gets 403)
+async fn api_issue(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    path: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Response> {
+    api_csrf(&viewer, &headers)?;
+    let n = number(path)?;
+    let r = issue_now(&state, &viewer, n).await?;
+    Ok(Json(api_value(&r, SystemClock.today())).into_response())
+}

@@ -17,15 +17,15 @@ IMG_DOSSIERS=${IMG_DOSSIERS:-40}
 TEXT_DOSSIERS=${TEXT_DOSSIERS:-11233}
 [[ $QUICK == 1 ]] && { IMG_DOSSIERS=12; TEXT_DOSSIERS=500; }
 
-cargo build --release --bin arhiva >&2
-BIN=$PWD/target/release/arhiva
+cargo build --release -p arhiva-ingest --example ingest_bench >&2
+BIN=$PWD/target/release/examples/ingest_bench
 WORK=${BENCH_DIR:-$(mktemp -d /tmp/arhiva-bench.XXXXXX)}
 mkdir -p "$WORK"
 echo "work dir: $WORK ($(nproc) cores)" >&2
 
 gen() { # name, args...
   local out="$WORK/$1"; shift
-  [[ -f "$out/ground-truth.json" ]] || "$BIN" fixtures --out "$out" "$@" >&2
+  [[ -f "$out/ground-truth.json" ]] || "$BIN" fixtures "$out" "$@" >&2
 }
 
 baseline() { # dir -> seconds
@@ -45,7 +45,7 @@ ours() { # label dir extra-args... -> prints a line
   sync
   local t0 t1
   t0=$(date +%s.%N)
-  /usr/bin/time -v "$BIN" --data "$data" ingest "$dir" --ocr never --allow-quarantine --json "$@" \
+  /usr/bin/time -v "$BIN" ingest "$data" "$dir" "$@" \
     >"$WORK/$label.json" 2>"$WORK/$label.time"
   t1=$(date +%s.%N)
   local secs rss
@@ -62,15 +62,15 @@ print(f"{label:<22} {r['pages']:>8} pages {secs:8.1f} s {r['pages']/secs:9.0f} p
 PY
 }
 
-gen images --dossiers "$IMG_DOSSIERS" --seed 1
+gen images "$IMG_DOSSIERS" 1
 BASE=$(baseline "$WORK/images")
 SIZE=$(du -sm "$WORK/images" | cut -f1)
 printf '%-22s %s MB in %.1f s (%.1f MB/s)\n' "baseline images" "$SIZE" "$BASE" "$(echo "$SIZE / $BASE" | bc -l)"
 ours images-noderiv "$WORK/images" --no-derivatives
 ours images "$WORK/images"
 
-gen text --dossiers "$TEXT_DOSSIERS" --seed 2 --text-only
+gen text "$TEXT_DOSSIERS" 2 --text-only
 BASE=$(baseline "$WORK/text")
 SIZE=$(du -sm "$WORK/text" | cut -f1)
 printf '%-22s %s MB in %.1f s (%.1f MB/s)\n' "baseline text" "$SIZE" "$BASE" "$(echo "$SIZE / $BASE" | bc -l)"
-ours text "$WORK/text"
+ours text "$WORK/text" --no-derivatives

@@ -4,8 +4,9 @@
 //! made again at any time ([`ensure`]).
 //!
 //! Made fast: during ingest they come from the image already decoded for
-//! the quality checks; the reduction uses `image`'s `thumbnail` (area
-//! sampling, no filter kernel); image-only PDF pages give their embedded
+//! the quality checks; the reduction is an integer box average (one pass
+//! over the pixels); pages are
+//! kept grey, as scanned; image-only PDF pages give their embedded
 //! JPEG (DCT stream) directly, nothing is rendered.
 
 use std::fs;
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use arhiva_store::{Archive, Format, ObjectId, Page};
 use image::codecs::jpeg::JpegEncoder;
-use image::DynamicImage;
+use image::{DynamicImage, GrayImage};
 
 use crate::error::{IngestError, IoContext, Result, StoreContext};
 use crate::{detect, image_qa, pdf};
@@ -43,20 +44,58 @@ pub fn web_path(data_dir: &Path, page: &Page) -> PathBuf {
     base(data_dir, &page.document, page.pdf_page).with_extension("web.jpg")
 }
 
-fn save(img: &DynamicImage, path: &Path) -> Result<()> {
+fn save(img: &GrayImage, path: &Path) -> Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let file = fs::File::create(&tmp).ctx("create", &tmp)?;
     let mut w = BufWriter::new(file);
     let enc = JpegEncoder::new_with_quality(&mut w, 80);
-    img.to_luma8()
-        .write_with_encoder(enc)
-        .map_err(|e| IngestError::Io {
-            op: "encode",
-            path: tmp.clone(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+    img.write_with_encoder(enc).map_err(|e| IngestError::Io {
+        op: "encode",
+        path: tmp.clone(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
     drop(w);
     fs::rename(&tmp, path).ctx("rename", path)
+}
+
+/// Shrink a grey image by an integer factor, averaging `k`×`k` blocks: a
+/// single pass over the pixels, much cheaper than a filtered resize.
+fn box_shrink(src: &GrayImage, k: u32) -> GrayImage {
+    let (w, h) = (src.width() / k, src.height() / k);
+    let raw = src.as_raw();
+    let sw = src.width() as usize;
+    let k = k as usize;
+    let area = (k * k) as u32;
+    let mut out = vec![0u8; w as usize * h as usize];
+    let mut acc = vec![0u32; w as usize];
+    for oy in 0..h as usize {
+        acc.iter_mut().for_each(|a| *a = 0);
+        for y in oy * k..oy * k + k {
+            let row = &raw[y * sw..y * sw + w as usize * k];
+            for (ox, chunk) in row.chunks_exact(k).enumerate() {
+                acc[ox] += chunk.iter().map(|&p| u32::from(p)).sum::<u32>();
+            }
+        }
+        for (o, a) in out[oy * w as usize..(oy + 1) * w as usize]
+            .iter_mut()
+            .zip(&acc)
+        {
+            *o = (a / area) as u8;
+        }
+    }
+    GrayImage::from_raw(w, h, out).unwrap_or_else(|| GrayImage::new(1, 1))
+}
+
+/// Reduce to at most `width` pixels wide (and more than half of it) by an
+/// integer box shrink: "about 1200 px" is what the viewer needs, and a
+/// fractional resize costs more than the decode.
+fn reduce(gray: &GrayImage, width: u32) -> GrayImage {
+    let k = gray.width().div_ceil(width.max(1));
+    if k >= 2 {
+        box_shrink(gray, k)
+    } else {
+        gray.clone()
+    }
 }
 
 /// Write both derivatives of a decoded page image.
@@ -72,16 +111,16 @@ pub fn write(
     }
     let web_p = b.with_extension("web.jpg");
     let thumb_p = b.with_extension("thumb.jpg");
-    let web = if img.width() > WEB_WIDTH {
-        let h =
-            (u64::from(img.height()) * u64::from(WEB_WIDTH) / u64::from(img.width().max(1))) as u32;
-        img.thumbnail(WEB_WIDTH, h.max(1))
-    } else {
-        img.clone()
+    let owned;
+    let gray = match img {
+        DynamicImage::ImageLuma8(g) => g,
+        other => {
+            owned = other.to_luma8();
+            &owned
+        }
     };
-    let h =
-        (u64::from(web.height()) * u64::from(THUMB_WIDTH) / u64::from(web.width().max(1))) as u32;
-    let thumb = web.thumbnail(THUMB_WIDTH, h.max(1));
+    let web = reduce(gray, WEB_WIDTH);
+    let thumb = reduce(&web, THUMB_WIDTH);
     save(&web, &web_p)?;
     save(&thumb, &thumb_p)?;
     Ok((web_p, thumb_p))

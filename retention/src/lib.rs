@@ -96,3 +96,5 @@ pub use proposal::{
 };
 pub use rules::{CountingRule, Rules, Standing};
 pub use snapshot::{DossierFacts, Snapshot};
+/// The calendar date type used throughout (from the `time` crate).
+pub use time::Date;

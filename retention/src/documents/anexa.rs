@@ -374,3 +374,45 @@ pub fn destruction_pdf(
     );
     pdf.finish()
 }
+
+/// The due list as CSV (for the commission's working copy): one row per
+/// dossier due, with its inventory, department, term, since when it is due,
+/// and the totals that the grouped report prints.
+pub fn due_csv(items: &[Listed]) -> Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    w.write_record([
+        "Cota",
+        "Inventar",
+        "Compartiment",
+        "Indicativ dosar",
+        "Conținutul pe scurt",
+        "Date extreme",
+        "Termen",
+        "Scadent din",
+        "Nr. file",
+        "Pagini",
+        "Octeți",
+        "Locație",
+    ])
+    .map_err(csv_err)?;
+    for l in items {
+        w.write_record([
+            l.cota.clone(),
+            l.inventory.clone(),
+            l.department.clone(),
+            l.indicativ.clone(),
+            l.title.clone(),
+            l.years(),
+            l.term.to_string(),
+            date::format(l.since),
+            l.sheets.map(|s| s.to_string()).unwrap_or_default(),
+            l.pages.to_string(),
+            l.bytes.to_string(),
+            l.location.clone(),
+        ])
+        .map_err(csv_err)?;
+    }
+    w.into_inner().map_err(csv_err)
+}

@@ -18,7 +18,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use anexa::{
-    destruction_csv, destruction_pdf, inventory_csv, inventory_pdf, proces_verbal_pdf,
+    destruction_csv, destruction_pdf, due_csv, inventory_csv, inventory_pdf, proces_verbal_pdf,
     InventoryKind, COLUMNS,
 };
 

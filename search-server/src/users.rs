@@ -108,6 +108,16 @@ pub fn add(archive: &Archive, name: &str, role: Role, password: &str) -> Result<
     Ok(record)
 }
 
+/// Set a new password for an existing user (journaled).
+pub fn set_password(archive: &Archive, name: &str, password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(UserError::WeakPassword { min: MIN_PASSWORD }.into());
+    }
+    let mut record = get(archive, name)?.ok_or_else(|| UserError::Unknown(name.to_string()))?;
+    record.hash = hash_password(password)?;
+    put(archive, name, &record)
+}
+
 /// Disable or enable a user (journaled).
 pub fn set_disabled(archive: &Archive, name: &str, disabled: bool) -> Result<()> {
     let mut record = get(archive, name)?.ok_or_else(|| UserError::Unknown(name.to_string()))?;

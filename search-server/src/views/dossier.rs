@@ -60,7 +60,7 @@ pub fn page(v: &Viewer, d: &DossierView) -> Markup {
 
 fn sheet(t: &Texts, v: &Viewer, x: &Dossier) -> Markup {
     let source = match &x.term_source {
-        TermSource::Nomenclator { version } => format!("{} ({version})", t.term_nomenclator),
+        TermSource::Nomenclator { version } => format!("{}, {version}", t.term_nomenclator),
         TermSource::Override => t.term_override.to_string(),
         TermSource::Unknown => t.term_unknown.to_string(),
     };

@@ -62,7 +62,7 @@ pub fn page(
                                     }
                                     @if !h.snippet.is_empty() {
                                         // The index escapes the snippet and adds only <b>.
-                                        p.snippet { "… " (PreEscaped(&h.snippet)) " …" }
+                                        p.snippet { (PreEscaped(&h.snippet)) }
                                     }
                                 }
                             }

@@ -1,0 +1,234 @@
+//! The server commands of the binary, end to end: `arhiva user add` with
+//! `--password-stdin`, `arhiva serve` on a loopback port (and `user add`
+//! refused with a clear message while it holds the archive), and
+//! `arhiva demo` from an empty data directory to a login page.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_arhiva");
+
+fn arhiva(data: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = Command::new(BIN)
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn arhiva");
+    if let Some(mut i) = child.stdin.take() {
+        let _ = i.write_all(stdin.as_bytes());
+    }
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A server process, killed on drop.
+struct Served {
+    child: Child,
+    url: String,
+    lines: Vec<String>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `arhiva <args>` and wait for the line announcing the URL.
+fn spawn_server(data: &Path, args: &[&str]) -> Served {
+    let mut child = Command::new(BIN)
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn server");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(300))
+            .unwrap_or_else(|_| panic!("no URL announced; output so far: {lines:?}"));
+        if let Some(at) = line.find("http://") {
+            let url = line[at..].trim_end_matches('/').to_string();
+            lines.push(line.clone());
+            // The demo prints the logins after the URL.
+            while let Ok(more) = rx.recv_timeout(Duration::from_millis(300)) {
+                lines.push(more);
+            }
+            return Served { child, url, lines };
+        }
+        lines.push(line);
+    }
+}
+
+fn get(url: &str, path: &str, basic: Option<&str>) -> (u16, String) {
+    let host = url.trim_start_matches("http://");
+    let mut s = TcpStream::connect(host).expect("connect");
+    let auth = basic
+        .map(|b| format!("Authorization: Basic {b}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{auth}\r\n"
+    )
+    .expect("write");
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).expect("read");
+    let status = raw
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, raw)
+}
+
+fn base64(s: &str) -> String {
+    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let b = s.as_bytes();
+    let mut out = String::new();
+    for chunk in b.chunks(3) {
+        let n = (chunk[0] as u32) << 16
+            | (*chunk.get(1).unwrap_or(&0) as u32) << 8
+            | *chunk.get(2).unwrap_or(&0) as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn user_add_then_serve_then_user_add_is_refused_while_serving() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    let (code, out, err) = arhiva(
+        data,
+        &[
+            "user",
+            "add",
+            "maria",
+            "--role",
+            "arhivist",
+            "--password-stdin",
+        ],
+        "o parolă lungă\n",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("user maria added (arhivist)"));
+    let (code, _, err) = arhiva(
+        data,
+        &["user", "add", "x", "--role", "arhivist", "--password-stdin"],
+        "o parolă lungă\n",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("invalid user name"), "{err}");
+    let (code, _, err) = arhiva(
+        data,
+        &["user", "add", "ion", "--role", "sef", "--password-stdin"],
+        "o parolă lungă\n",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("unknown role"), "{err}");
+    let (code, _, err) = arhiva(
+        data,
+        &[
+            "user",
+            "add",
+            "ion",
+            "--role",
+            "consultant",
+            "--password-stdin",
+        ],
+        "scurtă\n",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("password too short"), "{err}");
+
+    let served = spawn_server(data, &["serve", "--bind", "127.0.0.1:0"]);
+    let (status, body) = get(&served.url, "/login", None);
+    assert_eq!(status, 200);
+    assert!(body.contains("Autentificare"));
+    let (status, body) = get(
+        &served.url,
+        "/api/me",
+        Some(&base64("maria:o parolă lungă")),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"role\":\"arhivist\""));
+
+    let (code, _, err) = arhiva(
+        data,
+        &[
+            "user",
+            "add",
+            "ion",
+            "--role",
+            "consultant",
+            "--password-stdin",
+        ],
+        "o parolă lungă\n",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("held by a running `arhiva serve`"), "{err}");
+    drop(served);
+    let (code, out, _) = arhiva(data, &["user", "list"], "");
+    assert_eq!(code, 0);
+    assert!(out.starts_with("maria\tarhivist\tactive"), "{out}");
+}
+
+#[test]
+fn demo_prepares_everything_and_serves() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let served = spawn_server(
+        dir.path(),
+        &["demo", "--dossiers", "4", "--bind", "127.0.0.1:0"],
+    );
+    let all = served.lines.join("\n");
+    let password = served
+        .lines
+        .iter()
+        .find(|l| l.contains("user demo"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .unwrap_or_else(|| panic!("demo login printed: {all}"))
+        .to_string();
+    assert!(all.contains("user admin"), "{all}");
+    let (status, _) = get(&served.url, "/login", None);
+    assert_eq!(status, 200);
+    let (status, body) = get(
+        &served.url,
+        "/api/search?q=arad",
+        Some(&base64(&format!("demo:{password}"))),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"total\":"), "{body}");
+    assert!(
+        !body.contains("\"total\":0"),
+        "the sample delivery is searchable"
+    );
+}

@@ -16,6 +16,8 @@ use arhiva_retention::{
 };
 use arhiva_store::Archive;
 
+pub use arhiva_retention::documents::dosare;
+
 use crate::config::Config;
 
 /// The institution printed on the documents unless `--institution` says otherwise.
@@ -283,7 +285,7 @@ fn run_inner(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
             let files = documents::write_proposal_documents(&dir, &p, &institution)?;
             writeln!(
                 out,
-                "Propunerea {} înregistrată: {}, {} pagini; {} permanente în inventarul însoțitor.",
+                "Propunerea {} înregistrată: {}, {} pagini; inventarul însoțitor al documentelor permanente: {}.",
                 p.id,
                 dosare(p.dossiers.len() as u64),
                 p.totals.pages,
@@ -484,15 +486,6 @@ fn hold(archive: &Archive, out: &mut impl Write, command: HoldCmd) -> anyhow::Re
     Ok(())
 }
 
-/// "1 dosar", "5 dosare", "20 de dosare" (Romanian counts 20 and up with "de").
-pub fn dosare(n: u64) -> String {
-    match n {
-        1 => "1 dosar".into(),
-        n if n % 100 >= 20 || (n >= 100 && n % 100 == 0) => format!("{n} de dosare"),
-        n => format!("{n} dosare"),
-    }
-}
-
 fn human_bytes(b: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut v = b as f64;
@@ -577,7 +570,7 @@ fn print_due(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
     if !plan.transfer.is_empty() {
         writeln!(
             out,
-            "\nDe predat la Arhivele Naționale: {} permanente (vezi `arhiva retention transfer`).",
+            "\nDe predat la Arhivele Naționale (permanente): {} (vezi `arhiva retention transfer`).",
             dosare(plan.transfer.len() as u64)
         )?;
     }

@@ -22,6 +22,15 @@ pub const COLUMNS: [&str; 6] = [
 /// Column widths in the PDF (points), summing to the printable width.
 const WIDTHS: [f32; 6] = [42.0, 78.0, 318.0, 78.0, 50.0, 204.0];
 
+/// "1 dosar", "5 dosare", "20 de dosare": Romanian counts 20 and up with "de".
+pub fn dosare(n: u64) -> String {
+    match n {
+        1 => "1 dosar".into(),
+        n if n % 100 >= 20 || (n >= 100 && n % 100 == 0) => format!("{n} de dosare"),
+        n => format!("{n} dosare"),
+    }
+}
+
 /// Which inventory a list is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InventoryKind {
@@ -143,8 +152,8 @@ pub fn inventory_pdf(
     let sheets: u64 = items.iter().filter_map(|l| l.sheets).map(u64::from).sum();
     pdf.paragraph(
         &format!(
-            "Total: {} dosare, {} file declarate, {} pagini digitizate.",
-            items.len(),
+            "Total: {}, {} file declarate, {} pagini digitizate.",
+            dosare(items.len() as u64),
             sheets,
             pages
         ),
@@ -236,11 +245,11 @@ pub fn proces_verbal_pdf(p: &Proposal, institution: &str) -> Result<Vec<u8>> {
             .to_string(),
         format!(
             "Comisia a analizat, pe baza nomenclatorului arhivistic, documentele compartimentelor: {}, \
-             din anii {from}-{to}, și a constatat că termenele de păstrare ale celor {} dosare ({} file) \
+             din anii {from}-{to}, și a constatat că termenele de păstrare ale dosarelor ({}, {} file) \
              cuprinse în inventarul anexat au expirat la data de {} (termenele se calculează de la \
              1 ianuarie al anului următor ultimului an al dosarului).",
             depts.join(", "),
-            p.dossiers.len(),
+            dosare(p.dossiers.len() as u64),
             sheets,
             date::format_ro(p.at)
         ),
@@ -253,10 +262,10 @@ pub fn proces_verbal_pdf(p: &Proposal, institution: &str) -> Result<Vec<u8>> {
          confirmării (număr și dată), care se înregistrează în sistem."
             .to_string(),
         format!(
-            "Anexe: inventarul documentelor propuse pentru eliminare ({} dosare); inventarul \
-             documentelor permanente din aceeași perioadă ({} dosare). Propunerea {}.",
-            p.dossiers.len(),
-            p.permanent.len(),
+            "Anexe: inventarul documentelor propuse pentru eliminare ({}); inventarul \
+             documentelor permanente din aceeași perioadă ({}). Propunerea {}.",
+            dosare(p.dossiers.len() as u64),
+            dosare(p.permanent.len() as u64),
             p.id
         ),
     ];
@@ -364,7 +373,7 @@ pub fn destruction_pdf(
     let objects: usize = r.dossiers.iter().map(|d| d.removed.len()).sum();
     pdf.paragraph(
         &format!(
-            "Total: {} dosare eliminate, {} obiecte șterse din depozitul digital. Întocmit de {} la {}.",
+            "Total: dosare eliminate: {}, obiecte șterse din depozitul digital: {}. Întocmit de {} la {}.",
             r.dossiers.len(),
             objects,
             if r.by.is_empty() { "-" } else { &r.by },

@@ -18,8 +18,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use anexa::{
-    destruction_csv, destruction_pdf, due_csv, inventory_csv, inventory_pdf, proces_verbal_pdf,
-    InventoryKind, COLUMNS,
+    destruction_csv, destruction_pdf, dosare, due_csv, inventory_csv, inventory_pdf,
+    proces_verbal_pdf, InventoryKind, COLUMNS,
 };
 
 use crate::dispose::DestructionRecord;

@@ -43,7 +43,9 @@ impl Archive {
     pub fn open(dir: impl AsRef<Path>) -> Result<Archive> {
         let dir = dir.as_ref().to_path_buf();
         fs::create_dir_all(&dir).ctx("create", &dir)?;
-        let objects = ObjectStore::open(dir.join("objects"))?;
+        let objects = ObjectStore::open(dir.join("objects"))?.deferred();
+        // Temp files older than an hour belong to writers that died.
+        let _ = objects.sweep_tmp(std::time::Duration::from_secs(3600));
         let journal = Journal::open(dir.join("journal"))?;
         let (catalog, catalog_state) = open_catalog(&dir.join("catalog"), &journal)?;
         Ok(Archive {
@@ -80,13 +82,16 @@ impl Archive {
         &self.catalog_state
     }
 
-    /// Append events to the journal as one group commit (durable when this
+    /// Make the objects written so far durable (one group sync), append
+    /// events to the journal as one group commit (durable when this
     /// returns), then apply them to the catalog.
     pub fn commit(&self, events: Vec<Event>) -> Result<Range<u64>> {
         if events.is_empty() {
             let next = self.journal.head().seq + 1;
             return Ok(next..next);
         }
+        // Objects before the events that name them.
+        self.objects.sync()?;
         let range = self.journal.append(&events)?;
         if range.start == 1 {
             if let Some(g) = genesis(self.journal.dir())? {

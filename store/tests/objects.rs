@@ -189,3 +189,28 @@ fn page_texts_get_a_trained_dictionary() {
         "texts plus the dictionary"
     );
 }
+
+#[test]
+fn deferred_objects_are_readable_at_once_and_in_place_after_sync() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = ObjectStore::open(dir.path().join("objects"))
+        .expect("open")
+        .deferred();
+    let files: Vec<Vec<u8>> = (0..9).map(sample_file).collect();
+    for f in &files {
+        let put = store.put_bytes(f).expect("put");
+        assert!(put.new);
+        assert!(
+            !store.put_bytes(f).expect("put again").new,
+            "pending objects dedupe too"
+        );
+        assert!(!store.path_of(&put.id).exists(), "not in place before sync");
+        assert_eq!(&store.get(&put.id).expect("get pending"), f);
+    }
+    assert_eq!(store.sync().expect("sync"), files.len());
+    assert_eq!(store.sync().expect("second sync"), 0);
+    assert_one_copy_each(&store, &files);
+    for f in &files {
+        assert!(store.path_of(&ObjectId::of(f)).is_file());
+    }
+}

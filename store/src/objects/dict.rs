@@ -102,6 +102,8 @@ impl ObjectStore {
             return Ok(());
         };
         let put = self.put_bytes(&dict)?;
+        // The dictionary must be in place before the pointer names it.
+        self.sync()?;
         let pointer = self.root.join(DICT_POINTER);
         let tmp = self
             .root

@@ -140,6 +140,36 @@ fn issued_periods_match_known_employment_histories_and_the_pdf_round_trips() {
         let got = issued_months(&r);
         let want: BTreeSet<String> = p.months.iter().cloned().collect();
         let correct = got.intersection(&want).count();
+        // CERTIFICATES_DEBUG=1 lists every month issued wrongly or missed.
+        if std::env::var_os("CERTIFICATES_DEBUG").is_some() {
+            for m in got.difference(&want) {
+                let ds: Vec<String> = r
+                    .confirmed()
+                    .filter(|d| &d.month == m)
+                    .map(|d| {
+                        format!(
+                            "{} p{} {:?} cnp={:?} {:?}",
+                            d.cota, d.page, d.name_as_printed, d.cnp, d.function
+                        )
+                    })
+                    .collect();
+                println!("FP {} ({}, {}): {m} {ds:?}", p.name, p.cnp, p.department);
+            }
+            for m in want.difference(&got) {
+                let ds: Vec<String> = r
+                    .decisions
+                    .iter()
+                    .filter(|d| &d.month == m)
+                    .map(|d| {
+                        format!(
+                            "{} p{} {:?} cnp={:?} {}",
+                            d.cota, d.page, d.name_as_printed, d.cnp, d.confirmed
+                        )
+                    })
+                    .collect();
+                println!("FN {} ({}): {m} {ds:?}", p.name, p.cnp);
+            }
+        }
         let tallies = if p.name_variants.is_empty() {
             vec![&mut all]
         } else {
@@ -198,7 +228,9 @@ fn issued_periods_match_known_employment_histories_and_the_pdf_round_trips() {
     }
 
     let (r, _) = best.expect("a person with diacritics and name variants");
+    let started = std::time::Instant::now();
     pdf_round_trip(&f, &r);
+    println!("PDF round trip in {:.1} s", started.elapsed().as_secs_f64());
 }
 
 fn pdf_round_trip(f: &Fixture, r: &Request) {

@@ -9,7 +9,7 @@ use time::Date;
 
 use crate::certificates::deadline::ro_date;
 use crate::certificates::error::Result;
-use crate::certificates::model::Request;
+use crate::certificates::model::{Request, RequestKind};
 use crate::certificates::pdf::{Face, Pdf, HEIGHT, WIDTH};
 use crate::certificates::periods::{duration_ro, Period};
 
@@ -107,6 +107,8 @@ fn header(f: &mut Flow, head: &Letterhead, number: &str, on: Date) {
 }
 
 fn signatures(f: &mut Flow, head: &Letterhead, by: &str) {
+    // The command line acts as `cli:<login>`; the paper shows the login.
+    let by = by.strip_prefix("cli:").unwrap_or(by);
     f.need(96.0);
     f.gap(40.0);
     let y = f.y;
@@ -390,8 +392,16 @@ pub fn negative_pdf(head: &Letterhead, r: &Request, on: Date, by: &str) -> Resul
     f.paragraph(
         Face::Regular,
         10.5,
-        "Prezentul răspuns se comunică în termenul prevăzut de Ordonanța Guvernului nr. 27/2002 \
-         privind reglementarea activității de soluționare a petițiilor.",
+        match r.kind {
+            RequestKind::Petition => {
+                "Prezentul răspuns se comunică în termenul prevăzut de Ordonanța Guvernului nr. 27/2002 \
+                 privind reglementarea activității de soluționare a petițiilor."
+            }
+            RequestKind::PublicInfo => {
+                "Prezentul răspuns se comunică în termenul prevăzut de Legea nr. 544/2001 \
+                 privind liberul acces la informațiile de interes public."
+            }
+        },
     );
     signatures(&mut f, head, by);
     f.pdf.finish(footer(format!(
@@ -413,6 +423,7 @@ pub fn certified_copy_pdf(
     by: &str,
 ) -> Result<Vec<u8>> {
     let number = r.number.to_string();
+    let by = by.strip_prefix("cli:").unwrap_or(by);
     let mut pdf = Pdf::new(&format!("Copie conformă, cererea nr. {number}"))?;
     let stamp_h = 62.0;
     for (i, cp) in pages.iter().enumerate() {

@@ -130,12 +130,25 @@ fn differing(a: &str, b: &str) -> usize {
     a.bytes().zip(b.bytes()).filter(|(x, y)| x != y).count()
 }
 
+/// Does the printed name have as many words as one of the petitioner's
+/// names? The index matched every part asked for; without a CNP to tell
+/// namesakes apart, a row showing *more* names ("Barbu Tiberiu-Titus" for
+/// "Sârbu Titus") is someone else as often as not.
+fn same_word_count(r: &Request, printed: &str) -> bool {
+    let n = arhiva_index::tokens(printed).len();
+    std::iter::once(&r.petitioner.name)
+        .chain(&r.petitioner.former_names)
+        .any(|name| arhiva_index::tokens(name).len() == n)
+}
+
 /// The batch rule: `Some(true)` when the row's CNP is the petitioner's,
-/// or when the row has no (readable) CNP and the name matched every part;
-/// `Some(false)` when the row carries another valid CNP; `None` when a
-/// person must look (e.g. no CNP was given and the hits carry several).
+/// or when the row has no (readable) CNP and the name matched every part,
+/// with no extra name on the row; `Some(false)` when the row carries
+/// another valid CNP or the name does not match fully; `None` when a
+/// person must look (no CNP was given and the hits carry several).
 pub fn auto_decision(r: &Request, e: &Evidence, hit_cnps: &[&str]) -> Option<bool> {
-    let name_ok = matches!(e.matched_by, MatchedBy::Name | MatchedBy::NameAndCnp);
+    let name_ok = matches!(e.matched_by, MatchedBy::Name | MatchedBy::NameAndCnp)
+        && same_word_count(r, &e.name_as_printed);
     match (&r.petitioner.cnp, &e.cnp) {
         (Some(want), Some(have)) if want == have => Some(true),
         (Some(_), Some(have)) if cnp_valid(have) => Some(false),

@@ -21,6 +21,8 @@ pub enum Nav {
     Search,
     /// Person search.
     Person,
+    /// Requests register and certificate workspace.
+    Requests,
     /// Ingest batches.
     Batches,
     /// User administration.
@@ -87,6 +89,7 @@ pub fn page(c: &Chrome<'_>, title: &str, body: Markup) -> Markup {
                                 (item(Nav::Search, "/cautare", t.nav_search))
                                 @if v.role >= Role::Arhivist {
                                     (item(Nav::Person, "/persoane", t.nav_person))
+                                    (item(Nav::Requests, "/cereri", c.lang.req().nav))
                                     (item(Nav::Batches, "/loturi", t.nav_batches))
                                 }
                                 @if v.role >= Role::Admin {

@@ -38,7 +38,7 @@ fn subject(t: &RequestTexts, s: Subject) -> &'static str {
 pub fn list(v: &Viewer, list: &[Request], today: Date, all: bool) -> Markup {
     let t = v.lang.req();
     shell(
-        &Chrome::of(v, Nav::Person),
+        &Chrome::of(v, Nav::Requests),
         t.list_title,
         html! {
             h1 { (t.list_title) }
@@ -79,7 +79,7 @@ pub fn list(v: &Viewer, list: &[Request], today: Date, all: bool) -> Markup {
 pub fn new_form(v: &Viewer) -> Markup {
     let t = v.lang.req();
     shell(
-        &Chrome::of(v, Nav::Person),
+        &Chrome::of(v, Nav::Requests),
         t.new_request,
         html! {
             h1 { (t.new_request) }
@@ -307,7 +307,7 @@ pub fn workspace(v: &Viewer, r: &Request, ws: &Workspace, ps: &[Period], today: 
     let mut history: Vec<_> = r.history.iter().collect();
     history.reverse();
     shell(
-        &Chrome::of(v, Nav::Person),
+        &Chrome::of(v, Nav::Requests),
         &title,
         html! {
             p { a href="/cereri" { "← " (t.list_title) } }

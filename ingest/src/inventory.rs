@@ -89,6 +89,9 @@ fn read_table(bytes: &[u8], what: &str) -> Result<Table, FileProblem> {
             reason: format!("{what} is neither UTF-8 nor Windows-1250 text"),
         });
     };
+    // The archive's own descriptions use the correct comma-below letters:
+    // Windows-1250 cannot hold them, and older exports used the cedilla.
+    let text = comma_below(&text);
     let first = text.lines().next().unwrap_or("");
     let sep = if first.matches(';').count() > first.matches(',').count() {
         b';'
@@ -452,6 +455,19 @@ pub fn doc_type(denumire: &str) -> &'static str {
     }
 }
 
+/// `ş ţ Ş Ţ` (cedilla) → `ș ț Ș Ț` (comma below).
+fn comma_below(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'ş' => 'ș',
+            'ţ' => 'ț',
+            'Ş' => 'Ș',
+            'Ţ' => 'Ț',
+            other => other,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,6 +509,10 @@ mod tests {
         let (rows, bad) = parse_inventory(&bytes, &nom(), 2025).expect("parse");
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].term, RetentionTerm::Years(10));
+        assert_eq!(
+            comma_below("Relaţii cu Publicul, Şef"),
+            "Relații cu Publicul, Șef"
+        );
         assert_eq!(rows[0].term_source, TermSource::Override);
         let codes: Vec<(u32, &str)> = bad.iter().map(|p| (p.line, p.code)).collect();
         assert_eq!(codes, vec![(3, "impossible-year"), (4, "duplicate-cota")]);

@@ -82,6 +82,7 @@ mod proposal;
 pub mod records;
 mod rules;
 mod snapshot;
+pub mod text;
 
 pub use check::{check, Problem};
 pub use dispose::{

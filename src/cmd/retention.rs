@@ -11,8 +11,8 @@ use std::time::Instant;
 use anyhow::Context;
 use arhiva_index::SearchIndex;
 use arhiva_retention::{
-    self as retention, date, documents, Date, DisposeEvent, DisposeOptions, HoldTarget, Listed,
-    Plan, RetentionError, Rules, Snapshot,
+    self as retention, date, documents, text, Date, DisposeEvent, DisposeOptions, HoldTarget,
+    RetentionError, Rules, Snapshot,
 };
 use arhiva_store::Archive;
 
@@ -246,7 +246,7 @@ fn run_inner(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
             } else if csv {
                 out.write_all(&documents::due_csv(&plan.due)?)?;
             } else {
-                print_due(&mut out, &plan)?;
+                text::print_due(&mut out, &plan)?;
                 writeln!(
                     out,
                     "({} în catalog, calculat în {secs:.2} s)",
@@ -268,8 +268,8 @@ fn run_inner(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
                     date::format(plan.today),
                     plan.rules.transfer_age
                 )?;
-                print_groups(&mut out, &plan.transfer, &plan.transfer_groups)?;
-                print_totals(&mut out, "Total de predat", &plan.transfer_totals)?;
+                text::print_groups(&mut out, &plan.transfer, &plan.transfer_groups)?;
+                text::print_totals(&mut out, "Total de predat", &plan.transfer_totals)?;
             }
         }
         Sub::Hold { command } => hold(&archive, &mut out, command)?,
@@ -393,7 +393,7 @@ fn run_inner(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
                     report.disposed.len()
                 )?;
                 for (cota, why) in &report.skipped {
-                    writeln!(out, "  neeliminat {cota}: {}", skip_text(why))?;
+                    writeln!(out, "  neeliminat {cota}: {}", text::skip_text(why))?;
                 }
             }
             if !dry_run {
@@ -428,15 +428,6 @@ fn run_inner(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn skip_text(why: &retention::SkipReason) -> String {
-    match why {
-        retention::SkipReason::NotDue => "nu mai este scadent".into(),
-        retention::SkipReason::Held { holds } => format!("blocat ({})", holds.join(", ")),
-        retention::SkipReason::AlreadyDisposed => "eliminat deja".into(),
-        retention::SkipReason::Missing => "nu mai există în catalog".into(),
-    }
 }
 
 fn hold(archive: &Archive, out: &mut impl Write, command: HoldCmd) -> anyhow::Result<()> {
@@ -482,97 +473,6 @@ fn hold(archive: &Archive, out: &mut impl Write, command: HoldCmd) -> anyhow::Re
                 }
             }
         }
-    }
-    Ok(())
-}
-
-fn human_bytes(b: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = b as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < UNITS.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{b} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
-
-fn print_totals(out: &mut impl Write, label: &str, t: &retention::Totals) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{label}: {}, {} pagini, {}",
-        dosare(t.dossiers),
-        t.pages,
-        human_bytes(t.bytes)
-    )
-}
-
-fn print_groups(
-    out: &mut impl Write,
-    items: &[Listed],
-    groups: &[retention::Group],
-) -> std::io::Result<()> {
-    let mut rest = items;
-    for g in groups {
-        let n = g.totals.dossiers as usize;
-        let (these, more) = rest.split_at(n.min(rest.len()));
-        rest = more;
-        writeln!(
-            out,
-            "\n{} / {}: {}, {} pagini, {}",
-            g.inventory,
-            g.department,
-            dosare(g.totals.dossiers),
-            g.totals.pages,
-            human_bytes(g.totals.bytes)
-        )?;
-        for l in these {
-            writeln!(
-                out,
-                "  {:<16} {:<10} {:>3}  din {}  {}",
-                l.cota,
-                l.years(),
-                l.term.to_string(),
-                date::format(l.since),
-                l.title
-            )?;
-        }
-    }
-    Ok(())
-}
-
-fn print_due(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "Dosare cu termenul de păstrare împlinit la {} (termen socotit de la 1 ianuarie al anului următor ultimului an):",
-        date::format(plan.today)
-    )?;
-    print_groups(out, &plan.due, &plan.due_groups)?;
-    writeln!(out)?;
-    print_totals(out, "Total scadent", &plan.due_totals)?;
-    if !plan.held.is_empty() {
-        writeln!(out, "\nScadente dar blocate ({}):", plan.held.len())?;
-        for h in &plan.held {
-            writeln!(out, "  {:<16} {}", h.dossier.cota, h.holds.join(", "))?;
-        }
-    }
-    if !plan.undecided.is_empty() {
-        writeln!(
-            out,
-            "\nFără termen cunoscut (se păstrează până la o decizie): {}",
-            plan.undecided.len()
-        )?;
-    }
-    if !plan.transfer.is_empty() {
-        writeln!(
-            out,
-            "\nDe predat la Arhivele Naționale (permanente): {} (vezi `arhiva retention transfer`).",
-            dosare(plan.transfer.len() as u64)
-        )?;
     }
     Ok(())
 }

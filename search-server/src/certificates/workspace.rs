@@ -252,3 +252,91 @@ pub fn decide(
         Ok(detail)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::certificates::model::{Petitioner, RequestKind, Subject};
+
+    fn request(name: &str, cnp: Option<&str>) -> Request {
+        Request {
+            number: RequestNumber { year: 2026, seq: 1 },
+            registered: time::macros::date!(2026 - 01 - 05),
+            kind: RequestKind::Petition,
+            subject: Subject::Seniority,
+            petitioner: Petitioner {
+                name: name.into(),
+                cnp: cnp.map(str::to_string),
+                ..Default::default()
+            },
+            department: String::new(),
+            period: None,
+            purpose: String::new(),
+            complex: false,
+            extension: None,
+            status: Status::InSearch,
+            decisions: Vec::new(),
+            pages: Vec::new(),
+            issued: None,
+            history: Vec::new(),
+        }
+    }
+
+    fn row(printed: &str, cnp: Option<&str>, by: MatchedBy) -> Evidence {
+        Evidence {
+            cota: "PMA-1".into(),
+            page: 1,
+            name_as_printed: printed.into(),
+            cnp: cnp.map(str::to_string),
+            function: None,
+            salary: None,
+            matched_by: by,
+        }
+    }
+
+    const CNP: &str = "1800101221144";
+    const OTHER: &str = "2900110112331";
+
+    #[test]
+    fn the_batch_rule() {
+        let r = request("Ion Popescu", Some(CNP));
+        let yes = |e: &Evidence| auto_decision(&r, e, &[]);
+        assert_eq!(
+            yes(&row("Popescu Ion", Some(CNP), MatchedBy::NameAndCnp)),
+            Some(true)
+        );
+        assert_eq!(
+            yes(&row("Ionescu Maria", Some(CNP), MatchedBy::Cnp)),
+            Some(true),
+            "former name, same CNP"
+        );
+        assert_eq!(
+            yes(&row("Popescu Ion", None, MatchedBy::Name)),
+            Some(true),
+            "no CNP on the page"
+        );
+        assert_eq!(
+            yes(&row("Popescu Ion", Some(OTHER), MatchedBy::Name)),
+            Some(false),
+            "a namesake"
+        );
+        assert_eq!(
+            yes(&row("Popescu Ion", Some("1800101221174"), MatchedBy::Name)),
+            Some(true),
+            "a CNP with an OCR slip"
+        );
+        assert_eq!(
+            yes(&row("Popescu Ion Vasile", None, MatchedBy::Name)),
+            Some(false),
+            "an extra name without a CNP to prove it"
+        );
+        let no_cnp = request("Ion Popescu", None);
+        let e = row("Popescu Ion", Some(CNP), MatchedBy::Name);
+        assert_eq!(auto_decision(&no_cnp, &e, &[CNP]), Some(true));
+        assert_eq!(
+            auto_decision(&no_cnp, &e, &[CNP, OTHER]),
+            None,
+            "two people: a person decides"
+        );
+    }
+}

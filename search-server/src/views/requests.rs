@@ -44,7 +44,7 @@ pub fn list(v: &Viewer, list: &[Request], today: Date, all: bool) -> Markup {
             h1 { (t.list_title) }
             p.hint { (t.list_intro) }
             div.actions {
-                a.badge href="/cereri/noua" { (t.new_request) }
+                a.button href="/cereri/noua" { (t.new_request) }
                 @if all { a href="/cereri" { (t.open_only) } } @else { a href="/cereri?toate=1" { (t.show_all) } }
             }
             @if list.is_empty() {
@@ -201,7 +201,7 @@ fn hits(v: &Viewer, t: &RequestTexts, r: &Request, ws: &Workspace) -> Markup {
                                                     input type="hidden" name="month" value=(m.month);
                                                     input type="hidden" name="cota" value=(e.cota);
                                                     input type="hidden" name="page" value=(e.page);
-                                                    button type="submit" name="decision" value=(value) { (label) }
+                                                    button.secondary[value == "reject"] type="submit" name="decision" value=(value) { (label) }
                                                 }
                                             }
                                         }
@@ -273,14 +273,14 @@ fn answer(v: &Viewer, t: &RequestTexts, r: &Request) -> Markup {
         h2 { (t.answer) }
         @if let Some(i) = &r.issued {
             p.notice.ok { (t.issued_on) " " (ro_date(i.on)) " · " (i.by) " · " span.mono { (&i.object[..16]) "…" } }
-            div.actions { a href=(format!("{base}/document.pdf")) { (t.download) } }
+            div.actions { a.button href=(format!("{base}/document.pdf")) { (t.download) } }
         } @else {
             div.actions {
-                a href=(format!("{base}/proiect.pdf")) { (t.preview) }
+                a.button.secondary href=(format!("{base}/proiect.pdf")) { (t.preview) }
                 @if r.status != Status::Drafted {
                     form.inline method="post" action=(format!("{base}/redactare")) {
                         input type="hidden" name="csrf" value=(v.csrf_token());
-                        button type="submit" { (t.draft) }
+                        button.secondary type="submit" { (t.draft) }
                     }
                 }
                 form.inline method="post" action=(format!("{base}/emitere")) {

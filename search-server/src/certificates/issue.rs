@@ -9,10 +9,9 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::backend::{self, Images, Size};
+use crate::certificates::copy::{certified_copy_pdf, CopyPage};
 use crate::certificates::deadline::{iso_date, Clock};
-use crate::certificates::documents::{
-    certificate_pdf, certified_copy_pdf, negative_pdf, CopyPage, Letterhead,
-};
+use crate::certificates::documents::{certificate_pdf, negative_pdf, Letterhead};
 use crate::certificates::error::{CertificateError, Result};
 use crate::certificates::model::{DocumentKind, Issued, Request, RequestNumber, Status, Subject};
 use crate::certificates::periods::periods;

@@ -27,7 +27,7 @@
 //!    and the draft PDF can be read before issuing.
 //! 4. **Issued** or **answered negatively** ([`issue`]): the certificate,
 //!    the negative answer letter when nothing was confirmed, or the certified
-//!    copy is rendered ([`documents`], on the small writer in [`pdf`] with
+//!    copy is rendered ([`documents`], [`copy`], on the small writer in [`pdf`] with
 //!    DejaVu Sans embedded so every Romanian diacritic prints and extracts),
 //!    stored in the content store and named by a journaled `certificate`
 //!    record in the same commit that closes the request.
@@ -62,6 +62,7 @@
 //! assert_eq!(deadline::due_date(&r), time::macros::date!(2024 - 03 - 01));
 //! ```
 
+pub mod copy;
 pub mod deadline;
 pub mod documents;
 mod error;

@@ -23,23 +23,24 @@
 //! [`crate::certificates::register`]; views and downloads go through the
 //! server's audit log.
 
-use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
+mod api;
+
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Router};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::auth::{Role, Viewer};
-use crate::certificates::deadline::{days_left, iso_date, parse_iso_date};
+use crate::certificates::deadline::parse_iso_date;
 use crate::certificates::issue::{file_name, render, stored_pdf};
 use crate::certificates::register::{self, Actor};
 use crate::certificates::workspace::{auto_decide, decide, find_hit, search, workspace};
 use crate::certificates::{
-    due_date, issue, periods, urgency, CertificateError, Clock, Letterhead, NewRequest, PageRef,
-    Request, RequestNumber, SystemClock, YearRange,
+    issue, periods, CertificateError, Clock, Letterhead, NewRequest, PageRef, Request,
+    RequestNumber, SystemClock, YearRange,
 };
 use crate::error::{Result, ServerError};
 use crate::routes::blocking;
@@ -76,10 +77,10 @@ pub fn routes() -> Router<AppState> {
         .route("/cereri/{nr}/emitere", post(issue_form))
         .route("/cereri/{nr}/proiect.pdf", get(preview))
         .route("/cereri/{nr}/document.pdf", get(document))
-        .route("/api/requests", get(api_list).post(api_create))
-        .route("/api/requests/{nr}", get(api_show))
-        .route("/api/requests/{nr}/decisions", post(api_decide))
-        .route("/api/requests/{nr}/issue", post(api_issue))
+        .route("/api/requests", get(api::list).post(api::create))
+        .route("/api/requests/{nr}", get(api::show))
+        .route("/api/requests/{nr}/decisions", post(api::decide))
+        .route("/api/requests/{nr}/issue", post(api::issue))
         .route("/api/requests/{nr}/document", get(document))
 }
 
@@ -531,125 +532,4 @@ async fn document(
         )
         .await?;
     Ok(pdf_response(bytes, &name))
-}
-
-fn api_value(r: &Request, today: time::Date) -> serde_json::Value {
-    let mut v = serde_json::to_value(r).unwrap_or_default();
-    v["due"] = json!(iso_date(due_date(r)));
-    v["days_left"] = json!(days_left(r, today));
-    v["urgency"] = json!(urgency(r, today));
-    v["url"] = json!(request_url(r.number));
-    v
-}
-
-/// A JSON post from a session must carry its CSRF token in a header.
-fn api_csrf(viewer: &Viewer, headers: &HeaderMap) -> Result<()> {
-    if viewer.csrf.is_some() {
-        let token = headers
-            .get("x-csrf-token")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        viewer.check_csrf(token)?;
-    }
-    Ok(())
-}
-
-fn json_body<T>(b: std::result::Result<Json<T>, JsonRejection>) -> Result<T> {
-    b.map(|Json(t)| t)
-        .map_err(|e| ServerError::bad(e.body_text()))
-}
-
-/// `GET /api/requests`
-async fn api_list(State(state): State<AppState>, viewer: Viewer) -> Result<Response> {
-    viewer.require(Role::Arhivist)?;
-    let archive = state.archive.clone();
-    let list = blocking(move || Ok(register::list(&archive)?)).await?;
-    state
-        .audit
-        .record(&viewer.user, "api-requests", "", &viewer.ip);
-    let today = SystemClock.today();
-    let body: Vec<_> = list.iter().map(|r| api_value(r, today)).collect();
-    Ok(Json(json!({ "requests": body })).into_response())
-}
-
-/// `POST /api/requests` with a [`NewRequest`] body.
-async fn api_create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    body: std::result::Result<Json<NewRequest>, JsonRejection>,
-) -> Result<Response> {
-    api_csrf(&viewer, &headers)?;
-    viewer.require(Role::Arhivist)?;
-    let new = json_body(body)?;
-    let (archive, who) = (state.archive.clone(), actor(&viewer));
-    let r = blocking(move || Ok(register::register(&archive, &who, &SystemClock, new)?)).await?;
-    let body = api_value(&r, SystemClock.today());
-    Ok((axum::http::StatusCode::CREATED, Json(body)).into_response())
-}
-
-/// `GET /api/requests/{nr}`: the record, its deadline, the workspace and the periods.
-async fn api_show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    path: std::result::Result<Path<String>, PathRejection>,
-) -> Result<Response> {
-    viewer.require(Role::Arhivist)?;
-    let n = number(path)?;
-    let r = load(&state, n).await?;
-    let index = state.index.clone();
-    let rr = r.clone();
-    let results = blocking(move || Ok(search(&index, &rr)?)).await?;
-    state
-        .audit
-        .record(&viewer.user, "api-request", &n.to_string(), &viewer.ip);
-    let mut v = api_value(&r, SystemClock.today());
-    v["workspace"] = json!(workspace(&r, &results));
-    v["periods"] = json!(periods(r.confirmed()));
-    Ok(Json(v).into_response())
-}
-
-/// A decision posted as JSON.
-#[derive(Debug, Deserialize)]
-struct ApiDecision {
-    month: String,
-    cota: String,
-    page: u32,
-    confirm: bool,
-}
-
-/// `POST /api/requests/{nr}/decisions` with `{month, cota, page, confirm}`.
-async fn api_decide(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    path: std::result::Result<Path<String>, PathRejection>,
-    body: std::result::Result<Json<ApiDecision>, JsonRejection>,
-) -> Result<Response> {
-    api_csrf(&viewer, &headers)?;
-    viewer.require(Role::Arhivist)?;
-    let n = number(path)?;
-    let d = json_body(body)?;
-    let form = DecideForm {
-        csrf: String::new(),
-        month: d.month,
-        cota: d.cota,
-        page: d.page,
-        decision: if d.confirm { "confirm" } else { "reject" }.into(),
-    };
-    let r = decide_hit(&state, &viewer, n, form).await?;
-    Ok(Json(api_value(&r, SystemClock.today())).into_response())
-}
-
-/// `POST /api/requests/{nr}/issue` (a consultant gets 403)
-async fn api_issue(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    path: std::result::Result<Path<String>, PathRejection>,
-) -> Result<Response> {
-    api_csrf(&viewer, &headers)?;
-    let n = number(path)?;
-    let r = issue_now(&state, &viewer, n).await?;
-    Ok(Json(api_value(&r, SystemClock.today())).into_response())
 }

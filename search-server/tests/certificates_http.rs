@@ -290,7 +290,9 @@ fn requests_are_registered_and_listed_through_the_json_api() {
     assert_eq!(status, 200);
     assert!(list.contains("Maria Ștefănescu"));
     let mut a = Client::login("arhivist");
-    let html = a.get("/cereri").text();
+    let english = a.get("/cereri?lang=en").text();
+    assert!(english.contains("Requests register") && english.contains("overdue"), "{english}");
+    let html = a.get("/cereri?lang=ro").text();
     assert!(
         html.contains("Maria Ștefănescu") && html.contains("termen depășit"),
         "overdue is marked"

@@ -70,6 +70,8 @@ pub struct ObjectStore {
     pub(super) deferred: bool,
     pub(super) pending: Mutex<HashMap<ObjectId, PathBuf>>,
     pub(super) sync_lock: Mutex<()>,
+    /// Objects were removed since the last sync.
+    pub(super) removed: std::sync::atomic::AtomicBool,
 }
 
 impl Drop for ObjectStore {
@@ -108,6 +110,7 @@ impl ObjectStore {
             deferred: false,
             pending: Mutex::new(HashMap::new()),
             sync_lock: Mutex::new(()),
+            removed: std::sync::atomic::AtomicBool::new(false),
         };
         store.load_text_dictionary()?;
         Ok(store)
@@ -151,8 +154,12 @@ impl ObjectStore {
             .map(|(id, tmp)| (*id, tmp.clone()))
             .collect();
         if waiting.is_empty() {
+            if self.removed.swap(false, Ordering::AcqRel) {
+                syncfs(&self.root)?;
+            }
             return Ok(0);
         }
+        self.removed.store(false, Ordering::Release);
         syncfs(&self.root)?;
         for (id, tmp) in &waiting {
             let dest = self.path_of(id);
@@ -552,7 +559,11 @@ impl ObjectStore {
         Ok(out)
     }
 
-    /// Remove an object (disposal only). Returns whether it existed.
+    /// Remove an object (disposal only). Returns whether it existed. In a
+    /// deferred store the removal is made durable by the next [`sync`]
+    /// (which `Archive::commit` runs before journaling the disposal).
+    ///
+    /// [`sync`]: ObjectStore::sync
     pub fn remove(&self, id: &ObjectId) -> Result<bool> {
         let was_pending = self
             .pending
@@ -565,7 +576,10 @@ impl ObjectStore {
         let path = self.path_of(id);
         match fs::remove_file(&path) {
             Ok(()) => {
-                if let Some(dir) = path.parent() {
+                if self.deferred {
+                    // Made durable by the next sync, before the event saying so.
+                    self.removed.store(true, Ordering::Release);
+                } else if let Some(dir) = path.parent() {
                     sync_dir(dir)?;
                 }
                 Ok(true)

@@ -7,7 +7,12 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct GlobalArgs {
     /// The data directory (objects, journal, catalog, index).
-    #[arg(long, global = true, env = "ARHIVA_DATA", default_value = "arhiva-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "ARHIVA_DATA",
+        default_value = "arhiva-data"
+    )]
     pub data: PathBuf,
 }
 

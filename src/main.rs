@@ -35,6 +35,20 @@ pub enum Command {
     Search(cmd::search::Args),
     /// Find the months a person was on the payroll, with the pages.
     Person(cmd::person::Args),
+    /// Requests register for certificates: add, list, show, extend.
+    Request(cmd::request::Args),
+    /// Issue the answer to a request (batch): certificate or negative letter.
+    Certificate(cmd::certificate::Args),
+    /// Serve the web UI and the JSON API (127.0.0.1:8080 by default).
+    Serve(cmd::serve::Args),
+    /// Manage user accounts: add, passwd, disable, enable, list.
+    User(cmd::user::Args),
+    /// Generate a sample delivery, ingest it, create demo users and serve.
+    Demo(cmd::demo::Args),
+    /// Retention: due lists, legal holds, proposal, approval, disposal, transfer.
+    Retention(cmd::retention::Args),
+    /// Export dossiers as a BagIt package (transfer to the National Archives).
+    Export(cmd::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +73,13 @@ fn main() -> ExitCode {
         Command::Rebuild(args) => cmd::rebuild::run(&config, args),
         Command::Search(args) => cmd::search::run(&config, args),
         Command::Person(args) => cmd::person::run(&config, args),
+        Command::Request(args) => cmd::request::run(&config, args),
+        Command::Certificate(args) => cmd::certificate::run(&config, args),
+        Command::Serve(args) => cmd::serve::run(&config, args),
+        Command::User(args) => cmd::user::run(&config, args),
+        Command::Demo(args) => cmd::demo::run(&config, args),
+        Command::Retention(args) => cmd::retention::run(&config, args),
+        Command::Export(args) => cmd::export::run(&config, args),
     };
     match result {
         Ok(code) => code,

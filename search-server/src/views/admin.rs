@@ -67,7 +67,12 @@ fn summary(s: &serde_json::Value) -> Markup {
         })
         .unwrap_or_default();
     html! {
-        @for (k, v) in &numbers { span.meta.inline { (k) ": " strong { (v) } } " · " }
+        span.hint {
+            @for (i, (k, v)) in numbers.iter().enumerate() {
+                @if i > 0 { " · " }
+                (k) " " strong { (v) }
+            }
+        }
     }
 }
 

@@ -48,7 +48,7 @@ impl Drop for Served {
 
 /// Start `arhiva <args>` and wait for the line announcing the URL.
 fn spawn_server(data: &Path, args: &[&str]) -> Served {
-    let mut child = Command::new(BIN)
+    let child = Command::new(BIN)
         .arg("--data")
         .arg(data)
         .args(args)
@@ -56,7 +56,13 @@ fn spawn_server(data: &Path, args: &[&str]) -> Served {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn server");
-    let stdout = child.stdout.take().expect("stdout");
+    // Owned by the guard at once, so a failing test still reaps the child.
+    let mut served = Served {
+        child,
+        url: String::new(),
+        lines: Vec::new(),
+    };
+    let stdout = served.child.stdout.take().expect("stdout");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -77,7 +83,9 @@ fn spawn_server(data: &Path, args: &[&str]) -> Served {
             while let Ok(more) = rx.recv_timeout(Duration::from_millis(300)) {
                 lines.push(more);
             }
-            return Served { child, url, lines };
+            served.url = url;
+            served.lines = lines;
+            return served;
         }
         lines.push(line);
     }

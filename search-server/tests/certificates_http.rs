@@ -291,7 +291,10 @@ fn requests_are_registered_and_listed_through_the_json_api() {
     assert!(list.contains("Maria Ștefănescu"));
     let mut a = Client::login("arhivist");
     let english = a.get("/cereri?lang=en").text();
-    assert!(english.contains("Requests register") && english.contains("overdue"), "{english}");
+    assert!(
+        english.contains("Requests register") && english.contains("overdue"),
+        "{english}"
+    );
     let html = a.get("/cereri?lang=ro").text();
     assert!(
         html.contains("Maria Ștefănescu") && html.contains("termen depășit"),

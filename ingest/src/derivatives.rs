@@ -126,9 +126,62 @@ pub fn write(
     Ok((web_p, thumb_p))
 }
 
+/// Whether pages of born-digital PDFs can be shown as images (poppler's
+/// `pdftoppm` is installed).
+pub fn can_render_pdf() -> bool {
+    static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        std::process::Command::new("pdftoppm")
+            .arg("-v")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok()
+    })
+}
+
+/// Render one page of a PDF that carries no scan (a born-digital PDF with a
+/// text layer) with poppler's `pdftoppm`, when it is installed: a separate
+/// process, killed after 30 seconds, so a hostile PDF cannot hurt us.
+fn render_pdf_page(data_dir: &Path, doc: &ObjectId, bytes: &[u8], n: u32) -> Option<Vec<u8>> {
+    let tmp = data_dir.join("derivatives").join("tmp");
+    std::fs::create_dir_all(&tmp).ok()?;
+    let stem = tmp.join(format!("{}-{n}-{}", doc.to_hex(), std::process::id()));
+    let pdf = stem.with_extension("pdf");
+    std::fs::write(&pdf, bytes).ok()?;
+    let page = n.to_string();
+    let status = std::process::Command::new("timeout")
+        .arg("30")
+        .arg("pdftoppm")
+        .args([
+            "-f",
+            &page,
+            "-l",
+            &page,
+            "-r",
+            "110",
+            "-gray",
+            "-png",
+            "-singlefile",
+        ])
+        .arg(&pdf)
+        .arg(&stem)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+    let png = stem.with_extension("png");
+    let out = match status {
+        Ok(s) if s.success() => std::fs::read(&png).ok(),
+        _ => None,
+    };
+    let _ = std::fs::remove_file(&pdf);
+    let _ = std::fs::remove_file(&png);
+    out
+}
+
 /// Make sure a page's derivatives exist, making them from the stored
 /// original when missing. `None` when the page has no image (text-only
-/// pages, PDF pages without a JPEG scan).
+/// pages; PDF pages without a JPEG scan when `pdftoppm` is not installed).
 pub fn ensure(archive: &Archive, page: &Page) -> Result<Option<(PathBuf, PathBuf)>> {
     let dir = archive.dir();
     let (web, thumb) = (web_path(dir, page), thumbnail_path(dir, page));
@@ -140,7 +193,10 @@ pub fn ensure(archive: &Archive, page: &Page) -> Result<Option<(PathBuf, PathBuf
     let (img_bytes, format) = match (detect::sniff(&bytes), page.pdf_page) {
         (Format::Pdf, Some(n)) => match pdf::page_jpeg(&bytes, n) {
             Some(j) => (j, Format::Jpeg),
-            None => return Ok(None),
+            None => match render_pdf_page(dir, &page.document, &bytes, n) {
+                Some(png) => (png, Format::Png),
+                None => return Ok(None),
+            },
         },
         (f @ (Format::Tiff | Format::Jpeg | Format::Png), _) => (bytes, f),
         _ => return Ok(None),

@@ -48,15 +48,15 @@ pub fn word_boxes(archive: &Archive, page: &Page) -> Result<Vec<WordBox>> {
     }
 }
 
-/// Whether the page has a scan to show: an image file, or a PDF page that
-/// is a scanned image.
+/// Whether the page has an image to show: an image file, a PDF page that
+/// is a scanned image, or any PDF page when `pdftoppm` can render it.
 pub fn has_image(archive: &Archive, page: &Page) -> Result<bool> {
     Ok(archive
         .catalog()
         .document(&page.document)?
         .is_some_and(|d| match d.format {
             Format::Tiff | Format::Jpeg | Format::Png => true,
-            Format::Pdf => page.size_px.is_some(),
+            Format::Pdf => page.size_px.is_some() || arhiva_ingest::derivatives::can_render_pdf(),
             _ => false,
         }))
 }

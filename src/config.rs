@@ -1,7 +1,13 @@
-//! Command-line arguments shared by every command, and the validated
-//! [`Config`] the commands receive.
+//! Command-line arguments shared by every command, the archive's settings
+//! file (`arhiva.toml` in the data directory), and the validated [`Config`]
+//! the commands receive. Every setting has a default, so a new archive needs
+//! no file at all; flags given on the command line win over the file.
 
 use std::path::PathBuf;
+
+use anyhow::Context;
+use arhiva_server::certificates::Letterhead;
+use serde::Deserialize;
 
 /// Options every command accepts.
 #[derive(Debug, clap::Args)]
@@ -16,17 +22,86 @@ pub struct GlobalArgs {
     pub data: PathBuf,
 }
 
+/// `arhiva.toml`:
+///
+/// ```toml
+/// [letterhead]             # the header of certificates and letters
+/// institution = "Primăria Municipiului Arad"
+/// service = "Serviciul Arhivă"
+/// address = "Bd. Revoluției nr. 75, 310130 Arad"
+/// signatory = "Secretar general"
+/// signatory_name = ""
+///
+/// [retention]
+/// transfer_age = 30        # years after which permanent dossiers go to the National Archives
+///
+/// [server]
+/// bind = "127.0.0.1:8080"
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The institution's letterhead.
+    pub letterhead: Letterhead,
+    /// Retention settings.
+    pub retention: RetentionSettings,
+    /// Web server settings.
+    pub server: ServerSettings,
+}
+
+/// `[retention]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// Years after which permanent dossiers are listed for transfer.
+    pub transfer_age: u16,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        RetentionSettings { transfer_age: 30 }
+    }
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address `arhiva serve` listens on.
+    pub bind: std::net::SocketAddr,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        ServerSettings {
+            bind: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
+        }
+    }
+}
+
 /// What the commands need to know, validated once.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The data directory.
     pub data: PathBuf,
+    /// The settings file's contents (defaults when there is none).
+    pub settings: Settings,
 }
 
 impl Config {
     pub fn from_args(args: &GlobalArgs) -> anyhow::Result<Config> {
+        let file = args.data.join("arhiva.toml");
+        let settings = match std::fs::read_to_string(&file) {
+            Ok(text) => toml::from_str(&text)
+                .with_context(|| format!("invalid settings in {}", file.display()))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot read {}", file.display()));
+            }
+        };
         Ok(Config {
             data: args.data.clone(),
+            settings,
         })
     }
 }
@@ -41,4 +116,53 @@ pub fn init_tracing() {
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config_with(text: Option<&str>) -> anyhow::Result<Config> {
+        let dir = tempfile::tempdir()?;
+        if let Some(t) = text {
+            std::fs::write(dir.path().join("arhiva.toml"), t)?;
+        }
+        Config::from_args(&GlobalArgs {
+            data: dir.path().to_path_buf(),
+        })
+    }
+
+    #[test]
+    fn no_file_means_defaults() {
+        let c = config_with(None).expect("config");
+        assert_eq!(c.settings.retention.transfer_age, 30);
+        assert_eq!(
+            c.settings.letterhead.institution,
+            "Primăria Municipiului Arad"
+        );
+        assert_eq!(c.settings.server.bind.port(), 8080);
+    }
+
+    #[test]
+    fn a_partial_file_keeps_the_other_defaults() {
+        let c = config_with(Some(
+            "[letterhead]\ninstitution = \"Primăria Municipiului Timișoara\"\n[retention]\ntransfer_age = 20\n",
+        ))
+        .expect("config");
+        assert_eq!(
+            c.settings.letterhead.institution,
+            "Primăria Municipiului Timișoara"
+        );
+        assert_eq!(c.settings.letterhead.service, "Serviciul Arhivă");
+        assert_eq!(c.settings.retention.transfer_age, 20);
+    }
+
+    #[test]
+    fn a_bad_file_is_an_error_naming_it() {
+        let e =
+            config_with(Some("[retention]\ntransfer_age = \"treizeci\"\n")).expect_err("invalid");
+        assert!(format!("{e:#}").contains("arhiva.toml"), "{e:#}");
+        let e = config_with(Some("[retentie]\n")).expect_err("unknown section");
+        assert!(format!("{e:#}").contains("arhiva.toml"), "{e:#}");
+    }
 }

@@ -17,6 +17,8 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// The longest search query accepted, in characters.
     pub max_query_chars: usize,
+    /// The institution's header on certificates and letters.
+    pub letterhead: crate::certificates::Letterhead,
 }
 
 impl Default for ServerConfig {
@@ -24,6 +26,7 @@ impl Default for ServerConfig {
         ServerConfig {
             secure_cookies: false,
             max_query_chars: 500,
+            letterhead: crate::certificates::Letterhead::default(),
         }
     }
 }

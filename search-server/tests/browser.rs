@@ -337,7 +337,15 @@ fn search_read_and_download_in_chromium() {
         let done: Vec<PathBuf> = std::fs::read_dir(&downloads)
             .expect("downloads")
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| !p.to_string_lossy().ends_with(".crdownload"))
+            // Chromium writes `X.crdownload` or a hidden `.org.chromium.*`
+            // temp file first, then renames it: wait for the final name.
+            .filter(|p| {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                !name.ends_with(".crdownload") && !name.starts_with('.')
+            })
             .collect();
         if let Some(f) = done.into_iter().next() {
             break f;

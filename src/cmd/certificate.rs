@@ -16,7 +16,7 @@ use anyhow::Context;
 use arhiva_index::SearchIndex;
 use arhiva_server::certificates::issue::{issue_batch, stored_pdf};
 use arhiva_server::certificates::register;
-use arhiva_server::certificates::{CertificateError, Letterhead, RequestNumber, SystemClock};
+use arhiva_server::certificates::{CertificateError, RequestNumber, SystemClock};
 
 use crate::cmd::request::{cli_actor, open_archive, usage_or};
 use crate::config::Config;
@@ -60,7 +60,7 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("{number} was already answered; printing the stored document");
         before
     } else {
-        let head = Letterhead::default();
+        let head = config.settings.letterhead.clone();
         match issue_batch(&archive, &index, &cli_actor(), &SystemClock, &head, number) {
             Ok(o) => {
                 eprintln!(

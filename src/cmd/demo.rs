@@ -134,7 +134,11 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
         logins.push((name, role, password));
     }
 
-    let state = AppState::new(Arc::new(archive), Arc::new(index), ServerConfig::default());
+    let server_config = ServerConfig {
+        letterhead: config.settings.letterhead.clone(),
+        ..ServerConfig::default()
+    };
+    let state = AppState::new(Arc::new(archive), Arc::new(index), server_config);
     let announce = |addr: SocketAddr| {
         println!();
         println!("  arhiva demo is ready: http://{addr}/");

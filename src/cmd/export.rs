@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use arhiva_retention::bagit::{export_bag, BagOptions};
 use arhiva_retention::{self as retention, date, Snapshot};
 
-use crate::cmd::retention::{open, When, INSTITUTION};
+use crate::cmd::retention::{open, When};
 use crate::config::Config;
 
 #[derive(Debug, clap::Args)]
@@ -27,9 +27,9 @@ pub struct Args {
     /// Who makes the export.
     #[arg(long, env = "USER", default_value = "arhivist")]
     pub by: String,
-    /// Source-Organization in bag-info.txt.
-    #[arg(long, default_value = INSTITUTION)]
-    pub institution: String,
+    /// Source-Organization in bag-info.txt (default: arhiva.toml's letterhead).
+    #[arg(long)]
+    pub institution: Option<String>,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -40,8 +40,7 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     let (cotas, description) = if args.transfer {
         let today = args.when.at.unwrap_or_else(date::today_utc);
         let rules = retention::Rules {
-            transfer_age: args.when.transfer_age,
-            ..retention::Rules::default()
+            ..args.when.rules(config)
         };
         let plan = retention::plan(&Snapshot::load(&archive)?, today, &rules);
         let cotas: Vec<String> = plan.transfer.iter().map(|l| l.cota.clone()).collect();
@@ -59,7 +58,10 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     let opts = BagOptions {
-        institution: args.institution,
+        institution: args
+            .institution
+            .clone()
+            .unwrap_or_else(|| config.settings.letterhead.institution.clone()),
         by: args.by,
         description,
     };

@@ -20,9 +20,6 @@ pub use arhiva_retention::documents::dosare;
 
 use crate::config::Config;
 
-/// The institution printed on the documents unless `--institution` says otherwise.
-pub const INSTITUTION: &str = "Primăria Municipiului Arad";
-
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -35,9 +32,10 @@ pub struct When {
     /// The date to plan for (YYYY-MM-DD); today by default.
     #[arg(long, value_parser = parse_date)]
     pub at: Option<Date>,
-    /// Years after which permanent dossiers are listed for transfer.
-    #[arg(long, default_value_t = 30)]
-    pub transfer_age: u16,
+    /// Years after which permanent dossiers are listed for transfer
+    /// (default: `[retention] transfer_age` in arhiva.toml, else 30).
+    #[arg(long)]
+    pub transfer_age: Option<u16>,
 }
 
 impl When {
@@ -45,9 +43,11 @@ impl When {
         self.at.unwrap_or_else(date::today_utc)
     }
 
-    fn rules(&self) -> Rules {
+    pub fn rules(&self, config: &Config) -> Rules {
         Rules {
-            transfer_age: self.transfer_age,
+            transfer_age: self
+                .transfer_age
+                .unwrap_or(config.settings.retention.transfer_age),
             ..Rules::default()
         }
     }
@@ -85,9 +85,9 @@ pub enum Sub {
         /// Who records it.
         #[arg(long, env = "USER", default_value = "arhivist")]
         by: String,
-        /// Institution printed on the papers.
-        #[arg(long, default_value = INSTITUTION)]
-        institution: String,
+        /// Institution printed on the papers (default: arhiva.toml's letterhead).
+        #[arg(long)]
+        institution: Option<String>,
     },
     /// List the proposals with their approvals.
     Proposals {
@@ -124,9 +124,9 @@ pub enum Sub {
         /// Who carries it out.
         #[arg(long, env = "USER", default_value = "arhivist")]
         by: String,
-        /// Institution printed on the record.
-        #[arg(long, default_value = INSTITUTION)]
-        institution: String,
+        /// Institution printed on the record (default: arhiva.toml's letterhead).
+        #[arg(long)]
+        institution: Option<String>,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -238,7 +238,7 @@ fn run_inner(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
         Sub::Due { when, json, csv } => {
             let started = Instant::now();
             let snapshot = Snapshot::load(&archive)?;
-            let plan = retention::plan(&snapshot, when.today(), &when.rules());
+            let plan = retention::plan(&snapshot, when.today(), &when.rules(config));
             let secs = started.elapsed().as_secs_f64();
             if json {
                 serde_json::to_writer_pretty(&mut out, &plan)?;
@@ -255,7 +255,11 @@ fn run_inner(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
             }
         }
         Sub::Transfer { when, json, csv } => {
-            let plan = retention::plan(&Snapshot::load(&archive)?, when.today(), &when.rules());
+            let plan = retention::plan(
+                &Snapshot::load(&archive)?,
+                when.today(),
+                &when.rules(config),
+            );
             if json {
                 serde_json::to_writer_pretty(&mut out, &plan.transfer)?;
                 writeln!(out)?;
@@ -281,7 +285,9 @@ fn run_inner(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
             institution,
         } => {
             let only = (!cotas.is_empty()).then_some(&cotas[..]);
-            let p = retention::propose(&archive, when.today(), &when.rules(), &by, only)?;
+            let p = retention::propose(&archive, when.today(), &when.rules(config), &by, only)?;
+            let institution =
+                institution.unwrap_or_else(|| config.settings.letterhead.institution.clone());
             let files = documents::write_proposal_documents(&dir, &p, &institution)?;
             writeln!(
                 out,
@@ -351,7 +357,7 @@ fn run_inner(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
             };
             let opts = DisposeOptions {
                 dry_run,
-                rules: when.rules(),
+                rules: when.rules(config),
                 ..DisposeOptions::new(when.today(), by)
             };
             let bar =
@@ -399,6 +405,9 @@ fn run_inner(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
             if !dry_run {
                 let record = retention::destruction_record(&archive, &proposal)?;
                 let approval = retention::approval(&archive, &proposal)?;
+                let institution = institution
+                    .clone()
+                    .unwrap_or_else(|| config.settings.letterhead.institution.clone());
                 let files = documents::write_destruction_documents(
                     &dir,
                     &record,

@@ -15,8 +15,9 @@ use crate::config::Config;
 pub struct Args {
     /// Address to listen on. Loopback by default: put a TLS proxy in front
     /// before binding anything else.
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub bind: SocketAddr,
+    /// Default: `[server] bind` in arhiva.toml, else 127.0.0.1:8080.
+    #[arg(long)]
+    pub bind: Option<SocketAddr>,
     /// Mark cookies `Secure` (when served behind TLS).
     #[arg(long)]
     pub secure_cookies: bool,
@@ -25,10 +26,12 @@ pub struct Args {
 pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     let server_config = ServerConfig {
         secure_cookies: args.secure_cookies,
+        letterhead: config.settings.letterhead.clone(),
         ..ServerConfig::default()
     };
     let state = open(&config.data, server_config)?;
-    serve(state, args.bind, false, |addr| {
+    let bind = args.bind.unwrap_or(config.settings.server.bind);
+    serve(state, bind, false, |addr| {
         println!(
             "arhiva: serving {} on http://{addr}/",
             config.data.display()

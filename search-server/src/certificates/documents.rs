@@ -20,6 +20,7 @@ pub(crate) const BOTTOM: f32 = 64.0;
 
 /// The institution's header and signatories, printed on every answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Letterhead {
     /// E.g. "Primăria Municipiului Arad".
     pub institution: String,

@@ -39,8 +39,8 @@ use crate::certificates::issue::{file_name, render, stored_pdf};
 use crate::certificates::register::{self, Actor};
 use crate::certificates::workspace::{auto_decide, decide, find_hit, search, workspace};
 use crate::certificates::{
-    issue, periods, CertificateError, Clock, Letterhead, NewRequest, PageRef, Request,
-    RequestNumber, SystemClock, YearRange,
+    issue, periods, CertificateError, Clock, NewRequest, PageRef, Request, RequestNumber,
+    SystemClock, YearRange,
 };
 use crate::error::{Result, ServerError};
 use crate::routes::blocking;
@@ -437,17 +437,8 @@ async fn draft(
 async fn issue_now(state: &AppState, viewer: &Viewer, n: RequestNumber) -> Result<Request> {
     viewer.require(Role::Arhivist)?;
     let (archive, index, who) = (state.archive.clone(), state.index.clone(), actor(viewer));
-    blocking(move || {
-        Ok(issue(
-            &archive,
-            &index,
-            &who,
-            &SystemClock,
-            &Letterhead::default(),
-            n,
-        )?)
-    })
-    .await
+    let head = state.config.letterhead.clone();
+    blocking(move || Ok(issue(&archive, &index, &who, &SystemClock, &head, n)?)).await
 }
 
 /// `POST /cereri/{nr}/emitere` (a consultant gets 403)
@@ -487,15 +478,10 @@ async fn preview(
     viewer.require(Role::Arhivist)?;
     let n = number(path)?;
     let (archive, user) = (state.archive.clone(), viewer.user.clone());
+    let head = state.config.letterhead.clone();
     let (name, bytes) = blocking(move || {
         let r = register::load(&archive, n)?;
-        let (_, bytes) = render(
-            &archive,
-            &Letterhead::default(),
-            &r,
-            SystemClock.today(),
-            &user,
-        )?;
+        let (_, bytes) = render(&archive, &head, &r, SystemClock.today(), &user)?;
         Ok((format!("proiect-{}", file_name(&r)), bytes))
     })
     .await?;

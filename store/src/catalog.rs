@@ -28,6 +28,9 @@ use crate::error::{Result, StoreError};
 use crate::model::{Document, Dossier, Page};
 use crate::{Event, ObjectId};
 
+/// Page cache of the sled database.
+const CACHE_BYTES: u64 = 128 * 1024 * 1024;
+
 /// A quarantined input, as the catalog keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuarantineEntry {
@@ -91,6 +94,9 @@ impl Catalog {
         let db = sled::Config::new()
             .path(path)
             .mode(sled::Mode::HighThroughput)
+            // sled's default cache is 1 GiB: more than the whole ingest
+            // should take. The catalog's hot set is small.
+            .cache_capacity(CACHE_BYTES)
             .open()
             .map_err(|e| match &e {
                 sled::Error::Io(io)

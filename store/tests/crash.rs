@@ -87,7 +87,13 @@ fn sigkill_loses_nothing_acknowledged() {
                 }
             })
         };
-        std::thread::sleep(Duration::from_millis(rng.gen_range(40..400)));
+        // Let the child get going (on a loaded machine it may take a while
+        // to open the archive), then kill it at a random moment.
+        let started = std::time::Instant::now();
+        while acks.lock().expect("acks").is_empty() && started.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(Duration::from_millis(rng.gen_range(0..300)));
         child.kill().expect("SIGKILL");
         child.wait().expect("reap");
         reader.join().expect("reader");

@@ -150,28 +150,24 @@ fn render_pdf_page(data_dir: &Path, doc: &ObjectId, bytes: &[u8], n: u32) -> Opt
     let pdf = stem.with_extension("pdf");
     std::fs::write(&pdf, bytes).ok()?;
     let page = n.to_string();
-    let status = std::process::Command::new("timeout")
-        .arg("30")
-        .arg("pdftoppm")
-        .args([
-            "-f",
-            &page,
-            "-l",
-            &page,
-            "-r",
-            "110",
-            "-gray",
-            "-png",
-            "-singlefile",
-        ])
-        .arg(&pdf)
-        .arg(&stem)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status();
+    let mut cmd = std::process::Command::new("pdftoppm");
+    cmd.args([
+        "-f",
+        &page,
+        "-l",
+        &page,
+        "-r",
+        "110",
+        "-gray",
+        "-png",
+        "-singlefile",
+    ])
+    .arg(&pdf)
+    .arg(&stem);
+    let deadline = std::time::Duration::from_secs(30);
     let png = stem.with_extension("png");
-    let out = match status {
-        Ok(s) if s.success() => std::fs::read(&png).ok(),
+    let out = match crate::sandbox::run_with_deadline(cmd, None, deadline) {
+        Ok((status, _)) if status.success() => std::fs::read(&png).ok(),
         _ => None,
     };
     let _ = std::fs::remove_file(&pdf);

@@ -4,11 +4,11 @@
 //! when the Romanian data is missing). One thread per tesseract process
 //! (`OMP_THREAD_LIMIT=1`): the pipeline already keeps every core busy.
 
-use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use crate::sandbox::{run_with_deadline, ChildFailure};
 use crate::sidecar::{parse_hocr, PageText};
 
 /// How long one page may take.
@@ -41,43 +41,17 @@ pub fn languages() -> Option<&'static str> {
 /// OCR an image given as bytes (TIFF, JPEG, PNG).
 pub fn recognize(image: &[u8]) -> Result<PageText, String> {
     let langs = languages().ok_or("tesseract is not installed")?;
-    let mut child = Command::new("tesseract")
-        .args(["stdin", "stdout", "-l", langs, "hocr"])
-        .env("OMP_THREAD_LIMIT", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot start tesseract: {e}"))?;
-    let mut stdin = child.stdin.take().ok_or("no stdin")?;
-    let mut stdout = child.stdout.take().ok_or("no stdout")?;
-    let input = image.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.read_to_end(&mut buf);
-        buf
-    });
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break s,
-            Ok(None) if start.elapsed() > DEADLINE => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "tesseract did not finish in {} s",
-                    DEADLINE.as_secs()
-                ));
+    let mut cmd = Command::new("tesseract");
+    cmd.args(["stdin", "stdout", "-l", langs, "hocr"])
+        .env("OMP_THREAD_LIMIT", "1");
+    let (status, out) =
+        run_with_deadline(cmd, Some(image.to_vec()), DEADLINE).map_err(|f| match f {
+            ChildFailure::Start(e) => format!("cannot start tesseract: {e}"),
+            ChildFailure::Timeout => {
+                format!("tesseract did not finish in {} s", DEADLINE.as_secs())
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(e.to_string()),
-        }
-    };
-    let _ = writer.join();
-    let out = reader.join().unwrap_or_default();
+            ChildFailure::Wait(e) => e,
+        })?;
     if !status.success() {
         return Err(format!("tesseract failed ({status})"));
     }

@@ -16,10 +16,10 @@
 //!   Its answer comes back as JSON on stdout. Without a helper (library
 //!   tests, the web server's demo) PDFs go through [`guarded`].
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -120,40 +120,18 @@ pub fn pdf(path: &Path, bytes: &[u8]) -> Result<Result<PdfInfo, PdfProblem>, Con
 }
 
 fn pdf_in_child(exe: &Path, path: &Path) -> Result<Result<PdfInfo, PdfProblem>, Contained> {
-    let mut child = Command::new(exe)
-        .arg(CHILD_ARG)
+    let mut cmd = Command::new(exe);
+    cmd.arg(CHILD_ARG)
         .arg("pdf")
         .arg(path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .env("RUST_LOG", "off")
-        .spawn()
-        .map_err(|e| Contained::Crashed(format!("cannot start {}: {e}", exe.display())))?;
-    let mut stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| Contained::Crashed("no stdout".into()))?;
-    let reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.read_to_end(&mut buf);
-        buf
-    });
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break s,
-            Ok(None) if start.elapsed() > PDF_DEADLINE => {
-                let _ = child.kill();
-                let _ = child.wait();
-                let _ = reader.join();
-                return Err(Contained::Timeout(PDF_DEADLINE));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Err(Contained::Crashed(e.to_string())),
+        .env("RUST_LOG", "off");
+    let (status, out) = run_with_deadline(cmd, None, PDF_DEADLINE).map_err(|f| match f {
+        ChildFailure::Start(e) => {
+            Contained::Crashed(format!("cannot start {}: {e}", exe.display()))
         }
-    };
-    let out = reader.join().unwrap_or_default();
+        ChildFailure::Timeout => Contained::Timeout(PDF_DEADLINE),
+        ChildFailure::Wait(e) => Contained::Crashed(e),
+    })?;
     match serde_json::from_slice::<ChildAnswer>(&out) {
         Ok(ChildAnswer::Ok(info)) => Ok(Ok(info)),
         Ok(ChildAnswer::Err(p)) => Ok(Err(p)),
@@ -161,6 +139,71 @@ fn pdf_in_child(exe: &Path, path: &Path) -> Result<Result<PdfInfo, PdfProblem>, 
             "extractor exited with {status}"
         ))),
     }
+}
+
+/// Why an external program gave no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ChildFailure {
+    /// It could not be started (the OS error).
+    Start(String),
+    /// It ran past its deadline and was killed.
+    Timeout,
+    /// Waiting for it failed (the OS error).
+    Wait(String),
+}
+
+/// Run an external program (the extraction child, tesseract, pdftoppm)
+/// with `input` on its stdin, collecting its stdout; kill it at `deadline`.
+/// Its stderr is discarded.
+pub(crate) fn run_with_deadline(
+    mut cmd: Command,
+    input: Option<Vec<u8>>,
+    deadline: Duration,
+) -> Result<(ExitStatus, Vec<u8>), ChildFailure> {
+    cmd.stdin(if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null());
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| ChildFailure::Start(e.to_string()))?;
+    let writer = match (input, child.stdin.take()) {
+        (Some(bytes), Some(mut stdin)) => Some(std::thread::spawn(move || {
+            let _ = stdin.write_all(&bytes);
+        })),
+        _ => None,
+    };
+    let Some(mut stdout) = child.stdout.take() else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(ChildFailure::Start("no stdout".into()));
+    };
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let start = Instant::now();
+    let outcome = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break Ok(s),
+            Ok(None) if start.elapsed() > deadline => break Err(ChildFailure::Timeout),
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => break Err(ChildFailure::Wait(e.to_string())),
+        }
+    };
+    if outcome.is_err() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
+    let out = reader.join().unwrap_or_default();
+    outcome.map(|status| (status, out))
 }
 
 /// Call first thing in `main`: when the process was started as an

@@ -12,8 +12,13 @@
 //! indexing pages/s (add + commit; merges reported apart), index size, peak
 //! RSS of each phase, and query latency p50/p95/p99 over a mixed query set
 //! (words, two words, phrases, names, OCR-damaged words, words with a year
-//! filter; 10 hits with snippets; ours also counts facets). Person search
-//! latency is printed on its own line.
+//! filter; 10 hits with snippets; ours also counts facets). Both search
+//! with a thread per core. Person search latency is printed on its own
+//! line, and the slowest queries of ours are listed.
+//!
+//! `--keep DIR` builds in DIR and leaves the indexes and the query set
+//! there; `--queries-only DIR` then times the queries again on them (to
+//! compare query-side changes without rebuilding; the schema must match).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -36,16 +41,40 @@ const MEMORY: usize = 256 * 1024 * 1024;
 
 fn main() -> Res<()> {
     let mut pages_wanted = 100_000usize;
+    let mut keep: Option<std::path::PathBuf> = None;
+    let mut queries_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--pages" => pages_wanted = args.next().ok_or("--pages N")?.parse()?,
-            other => return Err(format!("unknown argument {other:?}; use --pages N").into()),
+            "--keep" => keep = Some(args.next().ok_or("--keep DIR")?.into()),
+            "--queries-only" => {
+                keep = Some(args.next().ok_or("--queries-only DIR")?.into());
+                queries_only = true;
+            }
+            other => {
+                return Err(format!(
+                    "unknown argument {other:?}; use --pages N [--keep DIR] or --queries-only DIR"
+                )
+                .into())
+            }
         }
     }
-    let work = tempfile::tempdir()?;
+    if queries_only {
+        let dir = keep.ok_or("--queries-only DIR")?;
+        return queries_again(&dir);
+    }
+    let tmp = tempfile::tempdir()?;
+    let work = match &keep {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)?;
+            dir.clone()
+        }
+        None => tmp.path().to_path_buf(),
+    };
+    let work = work.as_path();
     let t = Instant::now();
-    let (docs, persons) = generate(work.path(), pages_wanted)?;
+    let (docs, persons) = generate(work, pages_wanted)?;
     let text_bytes: usize = docs.iter().map(|d| d.text.len()).sum();
     println!(
         "corpus: {} pages, {:.0} MB of text, {} payroll persons, generated in {:.0?}; rss now {} MB",
@@ -56,10 +85,16 @@ fn main() -> Res<()> {
         rss_mb("VmRSS")
     );
     let queries = query_set(&docs, &persons);
+    if keep.is_some() {
+        std::fs::write(
+            work.join("queries.json"),
+            serde_json::to_vec(&(&queries, &persons))?,
+        )?;
+    }
 
     // Ours.
     reset_peak();
-    let ours_dir = work.path().join("ours");
+    let ours_dir = work.join("ours");
     let (ours, _) = SearchIndex::open(&ours_dir)?;
     let t = Instant::now();
     let mut batch = ours.writer()?;
@@ -74,13 +109,15 @@ fn main() -> Res<()> {
 
     // Plain tantivy.
     reset_peak();
-    let plain_dir = work.path().join("plain");
+    let plain_dir = work.join("plain");
     std::fs::create_dir_all(&plain_dir)?;
     let mut sb = Schema::builder();
     let p_text = sb.add_text_field("text", TEXT | STORED);
     let p_cota = sb.add_text_field("cota", STRING | STORED);
     let p_page = sb.add_u64_field("page", INDEXED | STORED);
-    let plain = Index::create_in_dir(&plain_dir, sb.build())?;
+    let mut plain = Index::create_in_dir(&plain_dir, sb.build())?;
+    // Searches use every core, as ours do (one task per segment).
+    plain.set_default_multithread_executor()?;
     let t = Instant::now();
     let mut w = plain.writer_with_num_threads(ours_threads(), MEMORY)?;
     for d in &docs {
@@ -107,26 +144,9 @@ fn main() -> Res<()> {
     drop(docs);
 
     // Queries.
-    reset_peak();
-    let ours_lat = time_ours(&ours, &queries)?;
-    let person_lat = time_persons(&ours, &persons)?;
-    let ours_q_peak = rss_mb("VmHWM");
-    reset_peak();
-    let plain_lat = time_plain(&plain, p_text, &queries)?;
-    let plain_q_peak = rss_mb("VmHWM");
+    let timings = time_all(&ours, &plain, p_text, &queries, &persons)?;
 
-    println!(
-        "\n{:<34}{:>14}{:>16}{:>10}",
-        "", "arhiva-index", "plain tantivy", "ratio"
-    );
-    let row = |label: &str, a: f64, b: f64, unit: &str| {
-        println!(
-            "{label:<34}{:>11.1} {unit:<2}{:>13.1} {unit:<2}{:>9.2}x",
-            a,
-            b,
-            a / b
-        );
-    };
+    header();
     row("indexing, pages/s (add+commit)", ours_rate, plain_rate, "");
     println!(
         "{:<34}{:>14}{:>16}",
@@ -154,10 +174,79 @@ fn main() -> Res<()> {
         plain_peak as f64,
         "MB",
     );
+    print_queries(&timings, &queries);
+    Ok(())
+}
+
+/// Query latencies of one run, in ms, and the peak RSS while querying.
+struct Timings {
+    ours: Vec<f64>,
+    plain: Vec<f64>,
+    persons: Vec<f64>,
+    ours_peak: u64,
+    plain_peak: u64,
+}
+
+fn time_all(
+    ours: &SearchIndex,
+    plain: &Index,
+    text: tantivy::schema::Field,
+    queries: &[Q],
+    persons: &[(String, String)],
+) -> Res<Timings> {
+    reset_peak();
+    let ours_lat = time_ours(ours, queries)?;
+    let persons = time_persons(ours, persons)?;
+    let ours_peak = rss_mb("VmHWM");
+    reset_peak();
+    let plain_lat = time_plain(plain, text, queries)?;
+    Ok(Timings {
+        ours: ours_lat,
+        plain: plain_lat,
+        persons,
+        ours_peak,
+        plain_peak: rss_mb("VmHWM"),
+    })
+}
+
+/// `--queries-only DIR`: time the saved query set on the kept indexes.
+fn queries_again(dir: &Path) -> Res<()> {
+    let (queries, persons): (Vec<Q>, Persons) =
+        serde_json::from_slice(&std::fs::read(dir.join("queries.json"))?)?;
+    let (ours, opened) = SearchIndex::open(&dir.join("ours"))?;
+    if opened.needs_rebuild() {
+        return Err(format!("{}: no usable index there ({opened:?})", dir.display()).into());
+    }
+    let mut plain = Index::open_in_dir(dir.join("plain"))?;
+    plain.set_default_multithread_executor()?;
+    let text = plain.schema().get_field("text")?;
+    let timings = time_all(&ours, &plain, text, &queries, &persons)?;
+    header();
+    print_queries(&timings, &queries);
+    Ok(())
+}
+
+fn header() {
+    println!(
+        "\n{:<34}{:>14}{:>16}{:>10}",
+        "", "arhiva-index", "plain tantivy", "ratio"
+    );
+}
+
+fn row(label: &str, a: f64, b: f64, unit: &str) {
+    println!(
+        "{label:<34}{:>11.1} {unit:<2}{:>13.1} {unit:<2}{:>9.2}x",
+        a,
+        b,
+        a / b
+    );
+}
+
+fn print_queries(t: &Timings, queries: &[Q]) {
     row(
         "peak RSS querying, MB",
-        ours_q_peak as f64,
-        plain_q_peak as f64,
+        t.ours_peak as f64,
+        t.plain_peak as f64,
         "MB",
     );
     for (label, pct) in [
@@ -165,22 +254,18 @@ fn main() -> Res<()> {
         ("query p95, ms", 0.95),
         ("query p99, ms", 0.99),
     ] {
-        row(label, pctl(&ours_lat, pct), pctl(&plain_lat, pct), "ms");
+        row(label, pctl(&t.ours, pct), pctl(&t.plain, pct), "ms");
     }
     println!("\nby query kind (ours / plain, p50 and p99 in ms):");
     for kind in KINDS {
-        let o: Vec<f64> = ours_lat
-            .iter()
-            .zip(&queries)
-            .filter(|(_, q)| q.kind == kind)
-            .map(|(l, _)| *l)
-            .collect();
-        let p: Vec<f64> = plain_lat
-            .iter()
-            .zip(&queries)
-            .filter(|(_, q)| q.kind == kind)
-            .map(|(l, _)| *l)
-            .collect();
+        let pick = |lat: &[f64]| -> Vec<f64> {
+            lat.iter()
+                .zip(queries)
+                .filter(|(_, q)| q.kind == kind)
+                .map(|(l, _)| *l)
+                .collect()
+        };
+        let (o, p) = (pick(&t.ours), pick(&t.plain));
         println!(
             "  {kind:<10} {:>7.2} / {:>7.2}   p99 {:>7.2} / {:>7.2}   ({} queries)",
             pctl(&o, 0.5),
@@ -190,14 +275,19 @@ fn main() -> Res<()> {
             o.len()
         );
     }
+    let mut slowest: Vec<(f64, &Q)> = t.ours.iter().copied().zip(queries).collect();
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!("slowest of ours:");
+    for (ms, q) in slowest.iter().take(8) {
+        println!("  {ms:>7.1} ms  {:<10} {}", q.kind, q.text);
+    }
     println!(
         "person search (name + CNP): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms over {} queries",
-        pctl(&person_lat, 0.5),
-        pctl(&person_lat, 0.95),
-        pctl(&person_lat, 0.99),
-        person_lat.len()
+        pctl(&t.persons, 0.5),
+        pctl(&t.persons, 0.95),
+        pctl(&t.persons, 0.99),
+        t.persons.len()
     );
-    Ok(())
 }
 
 fn ours_threads() -> usize {
@@ -300,8 +390,9 @@ fn rows(text: &str) -> Vec<PayrollRow> {
 
 const KINDS: [&str; 6] = ["word", "two-words", "phrase", "name", "fuzzy", "filter"];
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Q {
-    kind: &'static str,
+    kind: String,
     text: String,
     years: Option<(i32, i32)>,
 }
@@ -334,7 +425,7 @@ fn query_set(docs: &[PageDoc], persons: &[(String, String)]) -> Vec<Q> {
     for _ in 0..100 {
         let w = vocab[next(vocab.len())].clone();
         qs.push(Q {
-            kind: "word",
+            kind: "word".into(),
             text: w.clone(),
             years: None,
         });
@@ -346,19 +437,19 @@ fn query_set(docs: &[PageDoc], persons: &[(String, String)]) -> Vec<Q> {
             .map(|t| t.iter().take(2).cloned().collect::<Vec<_>>())
             .unwrap_or_default();
         qs.push(Q {
-            kind: "two-words",
+            kind: "two-words".into(),
             text: format!("{w} {}", two.last().cloned().unwrap_or(w2)),
             years: None,
         });
         let i = next(toks.len().saturating_sub(3));
         qs.push(Q {
-            kind: "phrase",
+            kind: "phrase".into(),
             text: format!("\"{}\"", toks[i..(i + 3).min(toks.len())].join(" ")),
             years: None,
         });
         let (name, _) = &persons[next(persons.len())];
         qs.push(Q {
-            kind: "name",
+            kind: "name".into(),
             text: fold(name),
             years: None,
         });
@@ -371,13 +462,13 @@ fn query_set(docs: &[PageDoc], persons: &[(String, String)]) -> Vec<Q> {
             .map(|t| damage(t, next(t.len() - 2) + 1))
             .unwrap_or_else(|| w.clone());
         qs.push(Q {
-            kind: "fuzzy",
+            kind: "fuzzy".into(),
             text: f,
             years: None,
         });
         let y = 1950 + next(70) as i32;
         qs.push(Q {
-            kind: "filter",
+            kind: "filter".into(),
             text: vocab[next(vocab.len())].clone(),
             years: Some((y, y + 9)),
         });

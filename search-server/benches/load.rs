@@ -83,7 +83,12 @@ fn build(dir: &std::path::Path, pages: u64) -> (Archive, SearchIndex) {
         (archive, index)
     };
     let (archive, index) = open();
-    let have = index.num_pages().unwrap_or(0) as u64;
+    let mut have = index.num_pages().unwrap_or(0) as u64;
+    if have < pages && !archive.catalog().dossiers().unwrap_or_default().is_empty() {
+        // An index of an older schema was recreated empty: derive it again.
+        eprintln!("rebuilding the index in {}…", dir.display());
+        have = arhiva_index::rebuild(&index, &archive).expect("rebuild") as u64;
+    }
     if have >= pages {
         return (archive, index);
     }

@@ -4,9 +4,21 @@
 //! stemmed variant [`STEM_TOKENIZER`] folds first and then stems with
 //! tantivy's Romanian (Snowball) stemmer, so that a query typed without
 //! diacritics reaches exactly the same stems as the text with them.
+//!
+//! Page text and titles use [`TEXT_TOKENIZER`], which leaves out the
+//! [`STOP_WORDS`] (`de`, `la`, `în`, `și`, …: a quarter of all words) while
+//! keeping every other word at its position. Phrases then skip over them
+//! (`"plan de situație"` is `plan`, any word, `situație`), and a phrase
+//! query no longer reads the long position lists of words on every page.
+//! [`STOP_TOKENIZER`] keeps only the stop words, for a field without
+//! positions, so a stop word searched alone still finds its pages.
+//!
+//! Stems are not indexed: [`crate::forms`] finds a word's inflections in
+//! the term dictionary when a query asks for them.
 
-use std::collections::HashMap;
 use std::mem;
+
+use rustc_hash::FxHashMap;
 
 use tantivy::tokenizer::{
     Language, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token,
@@ -19,6 +31,51 @@ use crate::normalize::{fold_into, normalize_into};
 pub const TOKENIZER: &str = "ro";
 /// Name of the folding + stemming analyzer.
 pub const STEM_TOKENIZER: &str = "ro_stem";
+/// Name of the folding analyzer without stop words (page text, titles).
+pub const TEXT_TOKENIZER: &str = "ro_text";
+/// Name of the folding analyzer keeping only the stop words.
+pub const STOP_TOKENIZER: &str = "ro_stop";
+
+/// Romanian function words, folded: left out of the positional text field.
+/// Sorted (binary search). Words with a meaning of their own in an archive
+/// stay searchable everywhere: `nr`, `mai` (May), `nu`, `fost`, ….
+pub const STOP_WORDS: [&str; 33] = [
+    "a", "ai", "al", "ale", "ca", "care", "catre", "ce", "cu", "dar", "de", "din", "iar", "in",
+    "intr", "intre", "la", "lui", "o", "pe", "pentru", "prin", "sa", "sau", "se", "si", "spre",
+    "un", "una", "unei", "unor", "unui", "va",
+];
+
+/// Is this folded token a stop word? (Called for every token indexed: an
+/// integer binary search, no string comparisons.)
+pub fn is_stop_word(folded: &str) -> bool {
+    folded.len() <= 8 && STOP_KEYS.binary_search(&pack(folded.as_bytes())).is_ok()
+}
+
+/// Up to 8 bytes, big-endian and zero-padded: for words without NUL bytes
+/// the numeric order is the lexicographic order, so sorted words give
+/// sorted keys.
+const fn pack(b: &[u8]) -> u64 {
+    let mut key = 0u64;
+    let mut i = 0;
+    while i < 8 {
+        key <<= 8;
+        if i < b.len() {
+            key |= b[i] as u64;
+        }
+        i += 1;
+    }
+    key
+}
+
+const STOP_KEYS: [u64; STOP_WORDS.len()] = {
+    let mut keys = [0u64; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = pack(STOP_WORDS[i].as_bytes());
+        i += 1;
+    }
+    keys
+};
 
 /// Tokens longer than this (in bytes) are dropped: OCR garbage, not words.
 const MAX_TOKEN_LEN: usize = 40;
@@ -109,7 +166,7 @@ impl<T: TokenStream> TokenStream for RomanianTokenStream<'_, T> {
 #[derive(Clone)]
 pub struct CachedStemmer {
     inner: TextAnalyzer,
-    cache: HashMap<String, String>,
+    cache: FxHashMap<String, String>,
 }
 
 impl Default for CachedStemmer {
@@ -118,7 +175,7 @@ impl Default for CachedStemmer {
             inner: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(Language::Romanian))
                 .build(),
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
         }
     }
 }
@@ -128,20 +185,20 @@ const STEM_CACHE: usize = 200_000;
 
 impl CachedStemmer {
     /// The stem of one folded word.
-    pub fn stem(&mut self, word: &str) -> String {
-        if let Some(s) = self.cache.get(word) {
-            return s.clone();
+    pub fn stem(&mut self, word: &str) -> &str {
+        if !self.cache.contains_key(word) {
+            let mut stream = self.inner.token_stream(word);
+            let s = stream
+                .next()
+                .map(|t| t.text.clone())
+                .unwrap_or_else(|| word.to_string());
+            if self.cache.len() >= STEM_CACHE {
+                self.cache.clear();
+            }
+            self.cache.insert(word.to_string(), s);
         }
-        let mut stream = self.inner.token_stream(word);
-        let s = stream
-            .next()
-            .map(|t| t.text.clone())
-            .unwrap_or_else(|| word.to_string());
-        if self.cache.len() >= STEM_CACHE {
-            self.cache.clear();
-        }
-        self.cache.insert(word.to_string(), s.clone());
-        s
+        // Present: inserted above if it was not.
+        &self.cache[word]
     }
 }
 
@@ -182,8 +239,7 @@ pub struct CachedStemmerStream<'a, T> {
 
 impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
     /// Only words whose stem differs from the word are passed on: a word
-    /// that is its own stem is already in the exact field, where queries
-    /// look for stems too. That halves the stemmed field.
+    /// that is its own stem is already in the exact field.
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
             let token = self.tail.token_mut();
@@ -192,7 +248,8 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
             }
             let stem = self.stemmer.stem(&token.text);
             if stem != token.text {
-                token.text = stem;
+                token.text.clear();
+                token.text.push_str(stem);
                 return true;
             }
         }
@@ -216,6 +273,72 @@ pub fn folding_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// A token filter on the [`STOP_WORDS`]: `StopWordFilter(false)` leaves
+/// them out (positions of the other tokens are kept, so phrases see the
+/// gaps), `StopWordFilter(true)` keeps only them.
+#[derive(Clone, Debug)]
+pub struct StopWordFilter(pub bool);
+
+impl TokenFilter for StopWordFilter {
+    type Tokenizer<T: Tokenizer> = StopWordFilterWrapper<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        StopWordFilterWrapper(self.0, tokenizer)
+    }
+}
+
+/// [`StopWordFilter`] applied to a tokenizer.
+#[derive(Clone)]
+pub struct StopWordFilterWrapper<T>(bool, T);
+
+impl<T: Tokenizer> Tokenizer for StopWordFilterWrapper<T> {
+    type TokenStream<'a> = StopWordStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StopWordStream(self.0, self.1.token_stream(text))
+    }
+}
+
+/// The token stream of [`StopWordFilter`].
+pub struct StopWordStream<T>(bool, T);
+
+impl<T: TokenStream> TokenStream for StopWordStream<T> {
+    fn advance(&mut self) -> bool {
+        while self.1.advance() {
+            if is_stop_word(&self.1.token().text) == self.0 {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.1.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.1.token_mut()
+    }
+}
+
+/// The folding analyzer without stop words.
+pub fn text_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(RomanianFilter(Mode::Fold))
+        .filter(StopWordFilter(false))
+        .build()
+}
+
+/// The folding analyzer keeping only the stop words.
+pub fn stop_word_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(RomanianFilter(Mode::Fold))
+        .filter(StopWordFilter(true))
+        .build()
+}
+
 /// The stemming analyzer: fold, then stem; only words that change.
 ///
 /// Folding first was measured against stemming first (on the diacritic
@@ -236,6 +359,8 @@ pub fn stemming_analyzer() -> TextAnalyzer {
 pub fn register(manager: &TokenizerManager) {
     manager.register(TOKENIZER, folding_analyzer());
     manager.register(STEM_TOKENIZER, stemming_analyzer());
+    manager.register(TEXT_TOKENIZER, text_analyzer());
+    manager.register(STOP_TOKENIZER, stop_word_analyzer());
 }
 
 /// The folded tokens of `text`.
@@ -249,9 +374,21 @@ pub fn tokens(text: &str) -> Vec<String> {
     out
 }
 
+/// The folded tokens of `text` with their positions (gaps where a token
+/// too long to be a word was left out).
+pub(crate) fn tokens_with_positions(text: &str) -> Vec<(usize, String)> {
+    let mut analyzer = folding_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(t) = stream.next() {
+        out.push((t.position, t.text.clone()));
+    }
+    out
+}
+
 /// The stem of one folded token, as the stemmed field holds it.
 pub fn stem(folded: &str) -> String {
-    CachedStemmer::default().stem(folded)
+    CachedStemmer::default().stem(folded).to_string()
 }
 
 /// Folded tokens of `text` with their byte offsets in `text`.
@@ -286,6 +423,46 @@ mod tests {
         );
         let toks = tokens_with_offsets(&mut folding_analyzer(), text);
         assert_eq!(&text[toks[0].offset_from..toks[0].offset_to], "Hotărârea");
+    }
+
+    #[test]
+    fn stop_words_are_sorted_folded_and_left_out_at_their_place() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOP_KEYS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOP_WORDS.iter().all(|w| is_stop_word(w)));
+        for not in [
+            "",
+            "d",
+            "dea",
+            "dee",
+            "intra",
+            "nr",
+            "mai",
+            "pentruu",
+            "aaaaaaaaa",
+        ] {
+            assert!(!is_stop_word(not), "{not}");
+        }
+        assert!(STOP_WORDS.iter().all(|w| crate::fold(w) == *w));
+        let mut a = text_analyzer();
+        let mut stream = a.token_stream("Planul de situație și în 1998");
+        let mut got = Vec::new();
+        while let Some(t) = stream.next() {
+            got.push((t.position, t.text.clone()));
+        }
+        assert_eq!(
+            got,
+            [
+                (0, "planul".into()),
+                (2, "situatie".into()),
+                (5, "1998".into())
+            ]
+        );
+        let mut stops = stop_word_analyzer();
+        let mut stream = stops.token_stream("Planul de situație și");
+        assert_eq!(stream.next().map(|t| t.text.clone()).as_deref(), Some("de"));
+        assert_eq!(stream.next().map(|t| t.text.clone()).as_deref(), Some("si"));
+        assert!(stream.next().is_none());
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub(crate) fn to_documents(f: &Fields, d: &PageDoc) -> Vec<TantivyDocument> {
     page.add_text(f.cota, &d.cota);
     page.add_u64(f.page, u64::from(d.page));
     page.add_text(f.text, &text);
-    page.add_text(f.text_stem, &text);
+    page.add_text(f.text_stop, &text);
     page.add_text(f.title, &d.title);
     let years = if d.last_year >= d.first_year && d.last_year - d.first_year <= 30 {
         (d.first_year..=d.last_year)

@@ -19,11 +19,14 @@
 //! [`normalize`] (NFC, cedilla → comma, lowercase) and [`fold`] (then no
 //! diacritics) are the one normalization used when indexing and when
 //! querying, so `hotarare`, `hotărâre` and `hotărâre` typed with cedillas
-//! are the same word. Page text is indexed twice: folded with positions
-//! (exact words and phrases) and folded-then-stemmed with tantivy's
-//! Romanian stemmer (inflected forms, ranked lower). Words of five letters
-//! or more also match forms one edit away (two from nine letters on), what
-//! OCR does to words.
+//! are the same word. Page text is indexed folded, with positions (exact
+//! words and phrases); a query word also matches its inflections (words
+//! with the same Romanian Snowball stem, found in the term dictionary at
+//! query time and ranked lower) and, from five letters on, forms one edit
+//! away (two from nine letters on), what OCR does to words. The
+//! [`STOP_WORDS`] (`de`, `la`, `în`, `și`, …) have no positions: a phrase
+//! skips over them (`"plan de situație"` finds `plan`, one word,
+//! `situație`), and searched alone they are still found.
 //!
 //! # Queries
 //!
@@ -79,6 +82,7 @@ mod analyzer;
 mod doc;
 mod error;
 mod facets;
+mod forms;
 mod index;
 mod normalize;
 mod person;
@@ -87,10 +91,12 @@ mod rebuild;
 mod schema;
 mod search;
 mod snippet;
+mod split;
 
 pub use analyzer::{
-    folding_analyzer, register as register_analyzers, stem, stemming_analyzer, tokens, Mode,
-    RomanianFilter, STEM_TOKENIZER, TOKENIZER,
+    folding_analyzer, is_stop_word, register as register_analyzers, stem, stemming_analyzer,
+    stop_word_analyzer, text_analyzer, tokens, Mode, RomanianFilter, STEM_TOKENIZER,
+    STOP_TOKENIZER, STOP_WORDS, TEXT_TOKENIZER, TOKENIZER,
 };
 pub use doc::{page_doc, PageDoc};
 pub use error::{IndexError, Result};

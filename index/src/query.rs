@@ -4,9 +4,10 @@
 //! `NOT`, `+`/`-`, `field:value`, ranges, `word*`, `word~2`), parsed into its
 //! AST and compiled here, because the meaning is ours: words are required
 //! unless joined by `OR`; each word matches its exact folded form (ranked
-//! highest, and higher still in the title and metadata), its stem, and —
-//! for words of five letters or more — forms within one or two edits, the
-//! usual damage OCR does. Quoted words and phrases match exactly.
+//! highest, and higher still in the title and metadata), its inflections
+//! (same stem), and — for words of five letters or more — forms within one
+//! or two edits, the usual damage OCR does (see [`crate::forms`]). Quoted
+//! words and phrases match exactly.
 
 use std::collections::BTreeSet;
 use std::ops::Bound;
@@ -21,18 +22,19 @@ use tantivy::query_grammar::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use crate::analyzer::{stem, tokens, CachedStemmer};
+use crate::analyzer::{is_stop_word, stem, tokens_with_positions, CachedStemmer};
 use crate::doc::term_key;
 use crate::error::{IndexError, Result};
+use crate::forms::{Forms, FormsQuery};
 use crate::normalize::{fold, fuzzy_distance, within_distance};
 use crate::schema::{Fields, KIND_PAGE};
 
 /// Boosts: the same word weighs more in the title and the metadata than in
-/// the running text; stems and fuzzy forms weigh less than exact forms.
+/// the running text; other forms (inflections, OCR spellings: a constant
+/// score) weigh less than the word itself.
 const BOOST_TITLE: f32 = 2.0;
 const BOOST_META: f32 = 1.5;
-const BOOST_STEM: f32 = 0.4;
-const BOOST_FUZZY: f32 = 0.3;
+const BOOST_FORMS: f32 = 0.4;
 
 /// What the words of a query can match on a page, for snippets and for
 /// `matched_terms`.
@@ -56,7 +58,7 @@ impl Highlight {
             // A stem is (nearly always) a prefix of its word: check that first.
             || (self.stems.iter().any(|s| t.starts_with(s.get(..s.len().saturating_sub(1)).unwrap_or(s)))
                 && !t.bytes().all(|b| b.is_ascii_digit())
-                && self.stems.contains(&stemmer.stem(t)))
+                && self.stems.contains(stemmer.stem(t)))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -288,44 +290,65 @@ impl Compiler<'_> {
         target: Target,
         negated: bool,
     ) -> Result<Option<Box<dyn Query>>> {
-        let toks = tokens(&lit.phrase);
-        if toks.is_empty() {
+        let positioned = tokens_with_positions(&lit.phrase);
+        if positioned.is_empty() {
             return Ok(None);
         }
+        let toks: Vec<String> = positioned.iter().map(|(_, t)| t.clone()).collect();
         let f = self.f;
         let fields: Vec<(Field, f32)> = match target {
             Target::Words => vec![(f.text, 1.0), (f.title, BOOST_TITLE), (f.meta, BOOST_META)],
             Target::Only(field) => vec![(field, 1.0)],
         };
+        // Text and titles hold no stop words: phrases skip over them, and a
+        // stop word alone is looked up in the stop-word field.
+        let positional = |field: Field| field == f.text || field == f.title;
         let quoted = lit.delimiter != Delimiter::None;
         if toks.len() > 1 || (quoted && lit.prefix) {
-            if !negated {
-                self.highlight.exact.extend(toks.iter().cloned());
+            let content: Vec<&(usize, String)> = positioned
+                .iter()
+                .filter(|(_, t)| !is_stop_word(t))
+                .collect();
+            if content.is_empty() {
+                return Ok(Some(self.stop_words_only(&toks, negated)));
             }
+            if !negated {
+                self.highlight
+                    .exact
+                    .extend(content.iter().map(|(_, t)| t.clone()));
+            }
+            let first = content[0].0;
             let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for (field, boost) in fields {
-                if field == f.meta {
+                if !positional(field) {
                     continue; // no positions in meta
                 }
-                let terms: Vec<Term> = toks
+                let terms: Vec<(usize, Term)> = content
                     .iter()
-                    .map(|t| Term::from_field_text(field, t))
+                    .map(|(p, t)| (p - first, Term::from_field_text(field, t)))
                     .collect();
                 let q: Box<dyn Query> = if lit.prefix {
-                    if let Some(last) = toks.last() {
+                    if let Some((_, last)) = content.last() {
                         self.highlight.prefixes.push(last.clone());
                     }
-                    Box::new(PhrasePrefixQuery::new(terms))
+                    Box::new(PhrasePrefixQuery::new_with_offset(terms))
                 } else if terms.len() == 1 {
-                    term_query(terms[0].clone())
+                    term_query(terms[0].1.clone())
                 } else {
-                    let mut pq = PhraseQuery::new(terms);
-                    pq.set_slop(lit.slop);
-                    Box::new(pq)
+                    Box::new(PhraseQuery::new_with_offset_and_slop(terms, lit.slop))
                 };
                 subs.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
             }
             return Ok(Some(Box::new(BooleanQuery::new(subs))));
+        }
+        if is_stop_word(&toks[0]) && !lit.prefix {
+            return Ok(match target {
+                Target::Only(field) if field == f.title => None,
+                Target::Only(field) if field == f.meta => {
+                    Some(term_query(Term::from_field_text(field, &toks[0])))
+                }
+                _ => Some(self.stop_words_only(&toks, negated)),
+            });
         }
         let t = &toks[0];
         let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -352,32 +375,54 @@ impl Compiler<'_> {
             let q = term_query(Term::from_field_text(*field, t));
             subs.push((Occur::Should, Box::new(BoostQuery::new(q, *boost))));
         }
-        let stems = matches!(target, Target::Words) || fields[0].0 == f.text;
-        if stems && !quoted && !numeric {
-            // Words that are their own stem are only in the exact field.
-            let s = stem(t);
-            for field in [f.text_stem, f.text] {
-                let q = term_query(Term::from_field_text(field, &s));
-                subs.push((Occur::Should, Box::new(BoostQuery::new(q, BOOST_STEM))));
-            }
+        // Inflections (text only) and OCR spellings, in one dictionary walk.
+        let stems =
+            (matches!(target, Target::Words) || fields[0].0 == f.text) && !quoted && !numeric;
+        let field = fields[0].0;
+        let fuzzy = if distance > 0 && !numeric {
+            let q = FuzzyTermQuery::new(Term::from_field_text(field, t), distance, true);
+            Some(q.automaton().map_err(|e| bad(e.to_string()))?)
+        } else {
+            None
+        };
+        let has_fuzzy = fuzzy.is_some();
+        if let Some(forms) = Forms::new(t, stems, fuzzy) {
             if !negated {
-                self.highlight.stems.insert(s);
+                if stems {
+                    self.highlight.stems.insert(stem(t));
+                }
+                if has_fuzzy {
+                    self.highlight
+                        .fuzzy
+                        .push((t.clone(), usize::from(distance)));
+                }
             }
-        }
-        if distance > 0 && !numeric {
-            let text_field = fields[0].0;
-            let q = FuzzyTermQuery::new(Term::from_field_text(text_field, t), distance, true);
-            subs.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), BOOST_FUZZY)),
-            ));
-            if !negated {
-                self.highlight
-                    .fuzzy
-                    .push((t.clone(), usize::from(distance)));
-            }
+            let q: Box<dyn Query> = Box::new(FormsQuery::new(field, forms));
+            subs.push((Occur::Should, Box::new(BoostQuery::new(q, BOOST_FORMS))));
         }
         Ok(Some(Box::new(BooleanQuery::new(subs))))
+    }
+
+    /// Pages holding every one of these stop words (as their own field has
+    /// them: without positions, so in any order).
+    fn stop_words_only(&mut self, toks: &[String], negated: bool) -> Box<dyn Query> {
+        if !negated {
+            self.highlight.exact.extend(toks.iter().cloned());
+        }
+        let f = self.f;
+        let mut subs: Vec<(Occur, Box<dyn Query>)> = toks
+            .iter()
+            .map(|t| {
+                let term = Term::from_field_text(f.text_stop, t);
+                (Occur::Must, term_query(term))
+            })
+            .collect();
+        if subs.len() == 1 {
+            if let Some((_, q)) = subs.pop() {
+                return q;
+            }
+        }
+        Box::new(BooleanQuery::new(subs))
     }
 
     fn range(

@@ -7,11 +7,11 @@ use tantivy::schema::{
     INDEXED, STORED, STRING,
 };
 
-use crate::analyzer::{STEM_TOKENIZER, TOKENIZER};
+use crate::analyzer::{STOP_TOKENIZER, TEXT_TOKENIZER, TOKENIZER};
 
 /// Bumped whenever the schema or the analyzers change meaning: an index
 /// written under another version is recreated (it is a derived view).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// `kind` of a page document.
 pub const KIND_PAGE: &str = "page";
@@ -29,11 +29,13 @@ pub struct Fields {
     pub cota: Field,
     /// Page ordinal.
     pub page: Field,
-    /// Page text, folded tokens with positions; stored for snippets.
+    /// Page text, folded tokens with positions, stop words left out;
+    /// stored for snippets.
     pub text: Field,
-    /// Page text, folded and stemmed; frequencies only.
-    pub text_stem: Field,
-    /// Dossier title, folded with positions; stored.
+    /// The stop words of the page text (which `text` leaves out), folded;
+    /// frequencies only.
+    pub text_stop: Field,
+    /// Dossier title, folded with positions, stop words left out; stored.
     pub title: Field,
     /// Other searchable dossier metadata (fond, indicativ, cota, location,
     /// department, years), folded.
@@ -74,7 +76,7 @@ pub struct Fields {
     pub salary: Field,
 }
 
-fn folded(positions: bool, stored: bool) -> TextOptions {
+fn folded(tokenizer: &str, positions: bool, stored: bool) -> TextOptions {
     let record = if positions {
         IndexRecordOption::WithFreqsAndPositions
     } else {
@@ -82,7 +84,7 @@ fn folded(positions: bool, stored: bool) -> TextOptions {
     };
     let opts = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(TOKENIZER)
+            .set_tokenizer(tokenizer)
             .set_index_option(record),
     );
     if stored {
@@ -101,17 +103,10 @@ pub fn build() -> (Schema, Fields) {
         key: b.add_text_field("key", STRING),
         cota: b.add_text_field("cota", STRING | STORED | FAST),
         page: b.add_u64_field("page", INDEXED | STORED | FAST),
-        text: b.add_text_field("text", folded(true, true)),
-        text_stem: b.add_text_field(
-            "text_stem",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(STEM_TOKENIZER)
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            ),
-        ),
-        title: b.add_text_field("title", folded(true, true)),
-        meta: b.add_text_field("meta", folded(false, false)),
+        text: b.add_text_field("text", folded(TEXT_TOKENIZER, true, true)),
+        text_stop: b.add_text_field("text_stop", folded(STOP_TOKENIZER, false, false)),
+        title: b.add_text_field("title", folded(TEXT_TOKENIZER, true, true)),
+        meta: b.add_text_field("meta", folded(TOKENIZER, false, false)),
         fond: b.add_text_field("fond", STORED),
         department: b.add_text_field("department", STRING | STORED | FAST),
         department_key: b.add_text_field("department_key", STRING),
@@ -123,7 +118,7 @@ pub fn build() -> (Schema, Fields) {
         last_year: b.add_i64_field("last_year", year()),
         term: b.add_text_field("term", STRING | STORED | FAST),
         text_source: b.add_text_field("text_source", STRING | STORED),
-        person_name: b.add_text_field("person_name", folded(false, false)),
+        person_name: b.add_text_field("person_name", folded(TOKENIZER, false, false)),
         person_printed: b.add_text_field("person_printed", STORED),
         cnp: b.add_text_field("cnp", STRING | STORED),
         month: b.add_text_field("month", STRING | STORED),

@@ -18,6 +18,7 @@ use crate::index::SearchIndex;
 use crate::normalize::fold;
 use crate::query::{compile, filter, only_pages, term_query, years_overlap};
 use crate::snippet::Snippets;
+use crate::split;
 
 /// Hits per page when the request does not say.
 pub const DEFAULT_LIMIT: usize = 20;
@@ -194,18 +195,21 @@ impl SearchIndex {
 
         let searcher = self.reader.searcher();
         let limit = req.limit.min(MAX_LIMIT);
-        let facets = FacetCollector;
+        let facets = FacetCollector {
+            tables: &self.facets,
+        };
         let (docs, raw): (Vec<(Score, DocAddress)>, RawFacets) = if limit == 0 {
             (
                 Vec::new(),
-                searcher.search(&query, &facets).ctx(&self.path)?,
+                split::search(&searcher, query.as_ref(), &facets).ctx(&self.path)?,
             )
         } else {
             let top = TopDocs::with_limit(limit).and_offset(req.offset);
             match req.sort {
-                Sort::Relevance => searcher
-                    .search(&query, &(top.order_by_score(), facets))
-                    .ctx(&self.path)?,
+                Sort::Relevance => {
+                    split::search(&searcher, query.as_ref(), &(top.order_by_score(), facets))
+                        .ctx(&self.path)?
+                }
                 Sort::YearAsc | Sort::YearDesc => {
                     let order = if req.sort == Sort::YearAsc {
                         Order::Asc
@@ -216,9 +220,9 @@ impl SearchIndex {
                         (SortByStaticFastValue::<i64>::for_field("first_year"), order),
                         (SortBySimilarityScore, Order::Desc),
                     );
-                    let (docs, raw) = searcher
-                        .search(&query, &(top.order_by(key), facets))
-                        .ctx(&self.path)?;
+                    let (docs, raw) =
+                        split::search(&searcher, query.as_ref(), &(top.order_by(key), facets))
+                            .ctx(&self.path)?;
                     let docs = docs.into_iter().map(|((_, s), a)| (s, a)).collect();
                     (docs, raw)
                 }

@@ -116,6 +116,39 @@ fn phrases_boolean_prefix_and_fields() {
     assert!(has(&hits(&t, "popescu:hotararile"), "II-4/2003", 2));
 }
 
+/// Stop words have no positions: phrases step over them, one word per
+/// stop word, and alone they are still found (and highlighted).
+#[test]
+fn stop_words_in_phrases_and_alone() {
+    let t = sample();
+    // "pe" stands for any one word: the phrase keeps its length and order.
+    assert_eq!(
+        hits(&t, "\"bugetului pe anul\""),
+        vec![("I-1/1998".to_string(), 1)]
+    );
+    assert_eq!(
+        hits(&t, "\"bugetului de anul\""),
+        vec![("I-1/1998".to_string(), 1)]
+    );
+    assert!(hits(&t, "\"bugetului anul\"").is_empty());
+    assert!(hits(&t, "\"anul pe bugetului\"").is_empty());
+    // Alone, with or without diacritics: every page that has it.
+    let mut found = hits(&t, "catre");
+    found.sort();
+    assert_eq!(found, vec![("I-1/1998".to_string(), 2)]);
+    assert_eq!(hits(&t, "către"), found);
+    let pe = run(&t, SearchRequest::new("pe"));
+    assert_eq!(pe.total, 2);
+    assert!(pe.hits.iter().all(|h| h.snippet.contains("<b>pe</b>")));
+    // Only stop words: every one on the page, in any order.
+    assert_eq!(hits(&t, "\"din către\"").len(), 1);
+    // Words and a stop word, unquoted: all required.
+    assert_eq!(
+        hits(&t, "bugetul pe 1975"),
+        vec![("III-2/1975".to_string(), 1)]
+    );
+}
+
 #[test]
 fn malformed_queries_get_a_message_not_a_panic() {
     let t = sample();

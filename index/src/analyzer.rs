@@ -392,6 +392,7 @@ pub fn stem(folded: &str) -> String {
 }
 
 /// Folded tokens of `text` with their byte offsets in `text`.
+#[cfg(test)]
 pub(crate) fn tokens_with_offsets(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();

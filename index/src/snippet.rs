@@ -7,9 +7,10 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::tokenizer::TextAnalyzer;
+use rustc_hash::FxHashMap;
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
-use crate::analyzer::{folding_analyzer, tokens_with_offsets, CachedStemmer};
+use crate::analyzer::{folding_analyzer, CachedStemmer};
 use crate::normalize::normalize;
 use crate::query::Highlight;
 
@@ -21,7 +22,13 @@ pub(crate) struct Snippets<'a> {
     analyzer: TextAnalyzer,
     stemmer: CachedStemmer,
     highlight: &'a Highlight,
+    /// Whether a folded word matches, decided once per word per search:
+    /// pages repeat their words, and the fuzzy test is the costly part.
+    decided: FxHashMap<String, bool>,
 }
+
+/// Words remembered per search, at most.
+const DECIDED: usize = 50_000;
 
 /// A snippet and the words that matched on the page.
 pub(crate) struct Snippet {
@@ -35,6 +42,7 @@ impl<'a> Snippets<'a> {
             analyzer: folding_analyzer(),
             stemmer: CachedStemmer::default(),
             highlight,
+            decided: FxHashMap::default(),
         }
     }
 
@@ -43,10 +51,24 @@ impl<'a> Snippets<'a> {
         let mut matches: Vec<(usize, usize, String)> = Vec::new();
         let mut matched = BTreeSet::new();
         if !self.highlight.is_empty() {
-            for t in tokens_with_offsets(&mut self.analyzer, text) {
-                if self.highlight.matches(&t.text, &mut self.stemmer) {
-                    matched.insert(normalize(&text[t.offset_from..t.offset_to]));
-                    matches.push((t.offset_from, t.offset_to, t.text));
+            let mut stream = self.analyzer.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                let hit = match self.decided.get(&t.text) {
+                    Some(&hit) => hit,
+                    None => {
+                        let hit = self.highlight.matches(&t.text, &mut self.stemmer);
+                        if self.decided.len() >= DECIDED {
+                            self.decided.clear();
+                        }
+                        self.decided.insert(t.text.clone(), hit);
+                        hit
+                    }
+                };
+                if hit {
+                    let original = text.get(t.offset_from..t.offset_to).unwrap_or_default();
+                    matched.insert(normalize(original));
+                    matches.push((t.offset_from, t.offset_to, t.text.clone()));
                 }
             }
         }

@@ -53,6 +53,8 @@ pub struct Inner {
     pub images: crate::backend::Images,
     /// Settings.
     pub config: ServerConfig,
+    /// Searches allowed to run at once (one per core), waiting in order.
+    pub searches: tokio::sync::Semaphore,
 }
 
 impl std::fmt::Debug for AppState {
@@ -76,6 +78,9 @@ impl AppState {
             audit,
             images: crate::backend::Images::default(),
             config,
+            searches: tokio::sync::Semaphore::new(
+                3 * std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
         }))
     }
 

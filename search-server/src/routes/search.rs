@@ -132,6 +132,7 @@ pub async fn run_search(
     req: SearchRequest,
 ) -> Result<SearchResults> {
     let index = state.index.clone();
+    let _turn = search_turn(state).await?;
     let mut results = blocking(move || Ok(index.search(&req)?)).await?;
     if viewer.masks_cnp() {
         for hit in &mut results.hits {
@@ -209,7 +210,19 @@ impl PersonParams {
 /// Run a person search off the async threads.
 pub async fn run_person(state: &AppState, q: PersonQuery) -> Result<PersonResults> {
     let index = state.index.clone();
+    let _turn = search_turn(state).await?;
     blocking(move || Ok(index.person(&q)?)).await
+}
+
+/// Wait for a free core, first come first served. With as many searches
+/// running as there are cores, a search takes its own time instead of a
+/// share of all the others': under load the slowest requests wait less.
+async fn search_turn(state: &AppState) -> Result<tokio::sync::SemaphorePermit<'_>> {
+    state
+        .searches
+        .acquire()
+        .await
+        .map_err(|e| ServerError::Task(e.to_string()))
 }
 
 /// `GET /persoane` (arhivist)

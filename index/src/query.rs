@@ -343,7 +343,13 @@ impl Compiler<'_> {
         }
         if is_stop_word(&toks[0]) && !lit.prefix {
             return Ok(match target {
-                Target::Only(field) if field == f.title => None,
+                Target::Only(field) if field == f.title => {
+                    return Err(bad(format!(
+                        "\"{}\" is too common to be searched in titles on its own; \
+                         put it in a phrase, e.g. titlu:\"stat de plata\"",
+                        toks[0]
+                    )))
+                }
                 Target::Only(field) if field == f.meta => {
                     Some(term_query(Term::from_field_text(field, &toks[0])))
                 }

@@ -159,12 +159,22 @@ fn malformed_queries_get_a_message_not_a_panic() {
         "an:abc",
         "titlu:[a TO b]",
         "/re.*/",
+        "titlu:de",
     ] {
         match t.index.search(&SearchRequest::new(q)) {
             Err(IndexError::BadQuery { message }) => assert!(!message.is_empty(), "{q}"),
             other => panic!("{q:?}: expected BadQuery, got {other:?}"),
         }
     }
+    // A stop word alone in titles says why it finds nothing; in a phrase it works.
+    match t.index.search(&SearchRequest::new("titlu:de")) {
+        Err(IndexError::BadQuery { message }) => assert!(message.contains("\"de\""), "{message}"),
+        other => panic!("expected BadQuery, got {other:?}"),
+    }
+    assert!(t
+        .index
+        .search(&SearchRequest::new("titlu:\"stat de plata\""))
+        .is_ok());
     // Odd but harmless input just searches.
     for q in [
         "", "   ", "-", "***", "AND", "OR OR", "::", "\u{0}", "NOT", "\"\"", "^2", "~", "a~9",

@@ -177,16 +177,48 @@ fn writer(archive: &Archive, rx: &mpsc::Receiver<(String, AuditEntry, Option<Ack
     }
 }
 
+/// One page of the log, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct AuditPage {
+    /// The entries.
+    pub entries: Vec<AuditEntry>,
+    /// Where the next, older page starts (pass it as `before`), if there are
+    /// more entries.
+    pub older: Option<String>,
+}
+
+/// Up to `limit` entries older than the entry keyed `before` (or the latest),
+/// newest first, optionally of one user only. The log is read lazily from
+/// its newest end, so a long log costs no more than the entries shown.
+pub fn page(
+    archive: &Archive,
+    user: Option<&str>,
+    before: Option<&str>,
+    limit: usize,
+) -> Result<AuditPage> {
+    let mut out = AuditPage::default();
+    let mut last = None;
+    for rec in archive.catalog().records_rev(KIND, before) {
+        let (key, value) = rec?;
+        let Ok(entry) = serde_json::from_value::<AuditEntry>(value) else {
+            continue;
+        };
+        if user.is_some_and(|u| entry.user != u) {
+            continue;
+        }
+        if out.entries.len() == limit {
+            out.older = last; // there is at least one more
+            break;
+        }
+        last = Some(key);
+        out.entries.push(entry);
+    }
+    Ok(out)
+}
+
 /// The latest `limit` entries, newest first, optionally of one user only.
 pub fn recent(archive: &Archive, user: Option<&str>, limit: usize) -> Result<Vec<AuditEntry>> {
-    let all = archive.catalog().records(KIND)?;
-    Ok(all
-        .into_iter()
-        .rev()
-        .filter_map(|(_, v)| serde_json::from_value::<AuditEntry>(v).ok())
-        .filter(|e| user.is_none_or(|u| e.user == u))
-        .take(limit)
-        .collect())
+    Ok(page(archive, user, None, limit)?.entries)
 }
 
 #[cfg(test)]
@@ -208,5 +240,29 @@ mod tests {
         assert_eq!(got[0].action, "download");
         assert_eq!(got[1].action, "view-page");
         assert_eq!(recent(&archive, Some("bob"), 10).expect("recent").len(), 0);
+    }
+
+    #[tokio::test]
+    async fn pages_go_back_in_time_and_end() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let archive = Arc::new(Archive::open(dir.path()).expect("open"));
+        let mut log = AuditLog::start(archive.clone());
+        for i in 0..7 {
+            let who = if i % 2 == 0 { "ana" } else { "bob" };
+            log.record_sync(who, "view-page", &format!("PMA-00001 p. {i}"), "10.0.0.1")
+                .await
+                .expect("durable");
+        }
+        log.shutdown();
+        let targets =
+            |p: &AuditPage| -> Vec<String> { p.entries.iter().map(|e| e.target.clone()).collect() };
+        let first = page(&archive, Some("ana"), None, 2).expect("page");
+        assert_eq!(targets(&first), ["PMA-00001 p. 6", "PMA-00001 p. 4"]);
+        let second = page(&archive, Some("ana"), first.older.as_deref(), 2).expect("page");
+        assert_eq!(targets(&second), ["PMA-00001 p. 2", "PMA-00001 p. 0"]);
+        assert_eq!(second.older, None, "no link to an empty page");
+        let all = page(&archive, None, None, 7).expect("page");
+        assert_eq!(all.entries.len(), 7);
+        assert_eq!(all.older, None);
     }
 }

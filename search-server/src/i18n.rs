@@ -164,6 +164,8 @@ pub struct Texts {
     pub user_saved: &'static str,
     pub audit_title: &'static str,
     pub audit_intro: &'static str,
+    pub audit_newest: &'static str,
+    pub audit_older: &'static str,
     pub when: &'static str,
     pub who: &'static str,
     pub action: &'static str,

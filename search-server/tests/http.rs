@@ -412,6 +412,15 @@ fn roles_guard_staff_pages_and_forms_need_csrf() {
     assert_eq!(ioana.get("/cautare").status, 303, "disabled: session ended");
     let audit = admin.get("/admin/audit?utilizator=admin").text();
     assert!(audit.contains("user-disable") && audit.contains("127.0.0.1"));
+    // Older pages: before the first possible key there is nothing, and a way
+    // back to the newest; a position that cannot be a key is refused.
+    let oldest = admin
+        .get("/admin/audit?utilizator=admin&inainte=00000000000000000000")
+        .text();
+    assert!(!oldest.contains("user-disable") && oldest.contains("Cele mai noi"));
+    let long = "9".repeat(65);
+    let r = admin.get(&format!("/admin/audit?inainte={long}"));
+    assert_eq!(r.status, 400);
     // An arhivist with a valid token still may not add users.
     let atoken = a.csrf();
     let r = a.post(

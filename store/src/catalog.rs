@@ -382,6 +382,36 @@ impl Catalog {
         Ok(out)
     }
 
+    /// Records of a kind, greatest key first, read lazily: for logs too long
+    /// to load whole. With `before`, only keys sorting before it.
+    pub fn records_rev<'a>(
+        &'a self,
+        kind: &'a str,
+        before: Option<&str>,
+    ) -> impl Iterator<Item = Result<(String, serde_json::Value)>> + 'a {
+        let start = record_key(kind, "");
+        let end = match before {
+            Some(b) => record_key(kind, b),
+            None => {
+                let mut end = start.clone();
+                if let Some(last) = end.last_mut() {
+                    *last = 1; // the byte after the 0 that ends the kind
+                }
+                end
+            }
+        };
+        let skip = start.len();
+        self.db.range(start..end).rev().map(move |kv| {
+            let (k, v) = kv.map_err(|e| sled_err(&self.path, e))?;
+            let name = String::from_utf8_lossy(&k[skip..]).into_owned();
+            let value = serde_json::from_slice(&v).map_err(|source| StoreError::Serde {
+                what: format!("record {kind}/{name}"),
+                source,
+            })?;
+            Ok((name, value))
+        })
+    }
+
     /// Every key and value except the bookkeeping under `m/`: two catalogs
     /// with equal dumps hold the same view.
     pub fn dump(&self) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {

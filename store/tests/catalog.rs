@@ -78,6 +78,43 @@ fn a_catalog_of_another_journal_is_rebuilt() {
     assert_eq!(a.catalog().records("note").expect("records").len(), 3);
 }
 
+#[test]
+fn records_read_newest_first_and_page_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let _ = filled(dir.path(), 7);
+    let a = Archive::open(dir.path()).expect("reopen");
+    a.commit(vec![Event::Put {
+        kind: "notes".into(),
+        key: "999999".into(),
+        value: serde_json::json!({}),
+    }])
+    .expect("commit");
+    let keys = |before: Option<&str>| -> Vec<String> {
+        a.catalog()
+            .records_rev("note", before)
+            .take(3)
+            .map(|r| r.expect("record").0)
+            .collect()
+    };
+    let all: Vec<String> = a
+        .catalog()
+        .records("note")
+        .expect("records")
+        .into_iter()
+        .map(|(k, _)| k)
+        .rev()
+        .collect();
+    assert_eq!(all.len(), 7);
+    let first = keys(None);
+    assert_eq!(first, all[..3]);
+    let second = keys(first.last().map(String::as_str));
+    assert_eq!(second, all[3..6]);
+    assert_eq!(keys(Some(&all[6])), Vec::<String>::new());
+    // A kind whose name extends this one stays out of it, and the reverse.
+    assert!(a.catalog().records_rev("no", None).next().is_none());
+    assert_eq!(a.catalog().records_rev("notes", None).count(), 1);
+}
+
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).expect("list") {

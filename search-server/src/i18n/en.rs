@@ -128,6 +128,8 @@ pub static EN: Texts = Texts {
     user_saved: "Saved.",
     audit_title: "Audit log",
     audit_intro: "Latest entries: logins, views and downloads, with the user and the address they came from.",
+    audit_newest: "« Newest",
+    audit_older: "Older »",
     when: "When",
     who: "Who",
     action: "Action",

@@ -130,6 +130,8 @@ pub static RO: Texts = Texts {
     user_saved: "Modificarea a fost salvată.",
     audit_title: "Jurnal de audit",
     audit_intro: "Ultimele înregistrări: autentificări, consultări și descărcări, cu utilizatorul și adresa de la care s-au făcut.",
+    audit_newest: "« Cele mai noi",
+    audit_older: "Mai vechi »",
     when: "Când",
     who: "Cine",
     action: "Acțiune",

@@ -14,7 +14,7 @@ use crate::routes::search::params;
 use crate::state::AppState;
 use crate::{audit, users, views};
 
-/// Audit entries shown, at most.
+/// Audit entries shown on one page.
 const AUDIT_ROWS: usize = 300;
 
 /// `GET /loturi` (arhivist)
@@ -144,6 +144,9 @@ pub async fn set_state(
 pub struct AuditFilter {
     #[serde(default, alias = "user")]
     utilizator: Option<String>,
+    /// Where an older page starts (from the previous page's link).
+    #[serde(default, alias = "before")]
+    inainte: Option<String>,
 }
 
 /// `GET /admin/audit` (admin)
@@ -153,15 +156,22 @@ pub async fn audit(
     q: std::result::Result<Query<AuditFilter>, QueryRejection>,
 ) -> Result<Response> {
     viewer.require(Role::Admin)?;
-    let user = params(q)?.utilizator.unwrap_or_default().trim().to_string();
+    let filter = params(q)?;
+    let user = filter.utilizator.unwrap_or_default().trim().to_string();
     if user.len() > 64 {
         return Err(ServerError::bad("user name too long"));
     }
+    let before = filter.inainte.filter(|b| !b.is_empty());
+    if before.as_ref().is_some_and(|b| b.len() > 64) {
+        return Err(ServerError::bad("position in the log too long"));
+    }
     let archive = state.archive.clone();
     let u = user.clone();
-    let entries = blocking(move || {
-        audit::recent(&archive, (!u.is_empty()).then_some(u.as_str()), AUDIT_ROWS)
+    let older = before.is_some();
+    let page = blocking(move || {
+        let u = (!u.is_empty()).then_some(u.as_str());
+        audit::page(&archive, u, before.as_deref(), AUDIT_ROWS)
     })
     .await?;
-    Ok(views::admin::audit(&viewer, &entries, &user).into_response())
+    Ok(views::admin::audit(&viewer, &page, &user, older).into_response())
 }

@@ -3,7 +3,7 @@
 use arhiva_store::catalog::{BatchRecord, QuarantineEntry};
 use maud::{html, Markup};
 
-use crate::audit::AuditEntry;
+use crate::audit::AuditPage;
 use crate::auth::{Role, Viewer};
 use crate::routes::encode;
 use crate::users::UserRecord;
@@ -135,8 +135,17 @@ pub fn users(v: &Viewer, list: &[(String, UserRecord)], message: Option<&str>) -
     )
 }
 
-/// The audit log, newest first.
-pub fn audit(v: &Viewer, entries: &[AuditEntry], user: &str) -> Markup {
+/// The audit log, newest first, a page at a time; `older` when this is not
+/// the newest page.
+pub fn audit(v: &Viewer, page: &AuditPage, user: &str, older: bool) -> Markup {
+    let here = |before: Option<&str>| {
+        let mut url = format!("/admin/audit?utilizator={}", encode(user));
+        if let Some(b) = before {
+            url.push_str("&inainte=");
+            url.push_str(&encode(b));
+        }
+        url
+    };
     let t = v.lang.t();
     shell(
         &Chrome::of(v, Nav::Audit),
@@ -153,7 +162,7 @@ pub fn audit(v: &Viewer, entries: &[AuditEntry], user: &str) -> Markup {
             table {
                 thead { tr { th { (t.when) } th { (t.who) } th { (t.action) } th { (t.what) } th { (t.from_where) } } }
                 tbody {
-                    @for e in entries {
+                    @for e in &page.entries {
                         tr {
                             td.mono { (short_time(&e.at)) }
                             td { (e.user) }
@@ -162,6 +171,12 @@ pub fn audit(v: &Viewer, entries: &[AuditEntry], user: &str) -> Markup {
                             td.mono { (e.ip) }
                         }
                     }
+                }
+            }
+            @if older || page.older.is_some() {
+                nav.pager aria-label="pagination" {
+                    @if older { a href=(here(None)) { (t.audit_newest) } }
+                    @if let Some(b) = &page.older { a href=(here(Some(b))) rel="next" { (t.audit_older) } }
                 }
             }
         },

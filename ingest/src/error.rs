@@ -51,6 +51,12 @@ pub enum IngestError {
         /// The lock file.
         path: PathBuf,
     },
+    /// The serving process that was handed a nightly run could not do it.
+    #[error("the running server could not do the nightly run: {message}")]
+    Remote {
+        /// What it said.
+        message: String,
+    },
 }
 
 /// Result with [`IngestError`] by default.

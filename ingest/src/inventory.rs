@@ -85,7 +85,7 @@ pub struct FileProblem {
 fn read_table(bytes: &[u8], what: &str) -> Result<Table, FileProblem> {
     let Some((text, _)) = decode(bytes) else {
         return Err(FileProblem {
-            code: "unreadable-encoding",
+            code: "unreadable-inventory",
             reason: format!("{what} is neither UTF-8 nor Windows-1250 text"),
         });
     };

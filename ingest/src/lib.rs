@@ -53,6 +53,7 @@
 
 #![warn(missing_docs)]
 
+pub mod control;
 pub mod derivatives;
 pub mod detect;
 mod dossier;

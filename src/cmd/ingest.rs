@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use arhiva_index::SearchIndex;
 use arhiva_ingest::{ingest_delivery, BatchReport, IngestEvent, IngestOptions, OcrMode};
-use arhiva_store::Archive;
+use arhiva_store::{Archive, StoreError};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Config;
@@ -106,8 +106,20 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     if let Ok(exe) = std::env::current_exe() {
         arhiva_ingest::sandbox::use_helper(exe);
     }
-    let archive = Archive::open(&config.data)
-        .with_context(|| format!("failed to open the archive at {}", config.data.display()))?;
+    let archive = match Archive::open(&config.data) {
+        Ok(a) => a,
+        Err(StoreError::CatalogLocked { .. }) => bail!(
+            "the archive at {} is held by another arhiva process, most likely `arhiva serve`: \
+             put the delivery in the inbox and run `arhiva nightly --inbox DIR` (the server \
+             does the run), or stop the server and run this again",
+            config.data.display()
+        ),
+        Err(e) => {
+            return Err(e).with_context(|| {
+                format!("failed to open the archive at {}", config.data.display())
+            })
+        }
+    };
     let (index, opened) = SearchIndex::open(&config.data.join("index"))?;
     if opened.needs_rebuild() && archive.journal().head().seq > 0 {
         let n = arhiva_index::rebuild(&index, &archive)?;

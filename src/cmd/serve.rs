@@ -1,11 +1,13 @@
 //! `arhiva serve [--bind 127.0.0.1:8080]`: the web UI and JSON API. Holds
-//! the archive (and its catalog lock) until stopped with Ctrl-C or SIGTERM.
+//! the archive (and its catalog lock) until stopped with Ctrl-C or SIGTERM,
+//! and meanwhile does the nightly runs `arhiva nightly` hands over.
 
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
+use arhiva_ingest::control;
 use arhiva_server::{AppState, ServerConfig, ServerError};
 use arhiva_store::StoreError;
 
@@ -63,6 +65,17 @@ pub fn serve(
     next_free: bool,
     announce: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
+    if let Ok(exe) = std::env::current_exe() {
+        arhiva_ingest::sandbox::use_helper(exe);
+    }
+    // `arhiva nightly` hands its runs to us while we hold the archive.
+    let _control = match control::listen(state.archive.clone(), state.index.clone()) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            tracing::warn!(error = %e, "nightly runs cannot be handed to this server");
+            None
+        }
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

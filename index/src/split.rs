@@ -73,11 +73,12 @@ fn search_in_ranges<C: Collector>(
         let mut fruits = Vec::new();
         while let Some((ord, range)) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
             let reader = &readers[*ord as usize];
-            fruits.push(if range.start == 0 && range.end == reader.max_doc() {
+            let fruit = if range.start == 0 && range.end == reader.max_doc() {
                 collector.collect_segment(weight.as_ref(), *ord, reader)?
             } else {
                 collect_range(collector, weight.as_ref(), *ord, reader, range.clone())?
-            });
+            };
+            fruits.push(((*ord, range.start), fruit));
         }
         Ok(fruits)
     };
@@ -87,8 +88,12 @@ fn search_in_ranges<C: Collector>(
     } else {
         searcher.index().search_executor().map(work, 0..workers)?
     };
-    let fruits = per_worker.into_iter().flatten().collect();
-    collector.merge_fruits(fruits)
+    // Merged in document order, as tantivy merges its segments: hits of
+    // equal score then come out in the same order, whoever finished first
+    // (so pages of a listing neither repeat nor skip a hit).
+    let mut fruits: Vec<_> = per_worker.into_iter().flatten().collect();
+    fruits.sort_by_key(|(at, _)| *at);
+    collector.merge_fruits(fruits.into_iter().map(|(_, f)| f).collect())
 }
 
 /// The (segment ordinal, document range) tasks, largest first.

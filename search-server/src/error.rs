@@ -65,6 +65,10 @@ pub enum ServerError {
     /// A blocking task died.
     #[error("background task failed: {0}")]
     Task(String),
+    /// Retention records or documents failed (a refused action is a
+    /// [`ServerError::BadRequest`]).
+    #[error("retention: {0}")]
+    Retention(arhiva_retention::RetentionError),
 }
 
 /// Problems with a user account request.
@@ -98,6 +102,23 @@ impl From<arhiva_index::IndexError> for ServerError {
         match e {
             arhiva_index::IndexError::BadQuery { message } => ServerError::BadRequest { message },
             other => ServerError::Index(other),
+        }
+    }
+}
+
+impl From<arhiva_retention::RetentionError> for ServerError {
+    fn from(e: arhiva_retention::RetentionError) -> Self {
+        use arhiva_retention::RetentionError as R;
+        match e {
+            R::Store(e) => ServerError::Store(e),
+            R::NoProposal { id } | R::NoHold { id } => ServerError::not_found(id),
+            e @ (R::NotApproved { .. }
+            | R::AlreadyApproved { .. }
+            | R::NothingDue { .. }
+            | R::UnknownTarget { .. }
+            | R::BadDate { .. }
+            | R::Invalid(_)) => ServerError::bad(e.to_string()),
+            other => ServerError::Retention(other),
         }
     }
 }

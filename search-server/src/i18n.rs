@@ -256,6 +256,7 @@ impl Texts {
 
 mod en;
 pub mod requests;
+pub mod retention;
 mod ro;
 pub use en::EN;
 pub use ro::RO;

@@ -19,6 +19,9 @@ pub struct ServerConfig {
     pub max_query_chars: usize,
     /// The institution's header on certificates and letters.
     pub letterhead: crate::certificates::Letterhead,
+    /// How retention terms are counted (the transfer age comes from
+    /// `arhiva.toml`).
+    pub retention: arhiva_retention::Rules,
 }
 
 impl Default for ServerConfig {
@@ -27,6 +30,7 @@ impl Default for ServerConfig {
             secure_cookies: false,
             max_query_chars: 500,
             letterhead: crate::certificates::Letterhead::default(),
+            retention: arhiva_retention::Rules::default(),
         }
     }
 }

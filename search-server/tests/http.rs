@@ -19,6 +19,8 @@ fn logged_out_requests_go_to_login_or_get_401() {
         "/dosar/PMA-00001/pagina/1/original",
         "/admin/audit",
         "/loturi",
+        "/retentie",
+        "/retentie/propuneri/PE-2026-001/proces-verbal.pdf",
     ] {
         let r = c.get(path);
         assert_eq!(r.status, 303, "{path}");

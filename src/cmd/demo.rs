@@ -136,6 +136,10 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
 
     let server_config = ServerConfig {
         letterhead: config.settings.letterhead.clone(),
+        retention: arhiva_retention::Rules {
+            transfer_age: config.settings.retention.transfer_age,
+            ..arhiva_retention::Rules::default()
+        },
         ..ServerConfig::default()
     };
     let state = AppState::new(Arc::new(archive), Arc::new(index), server_config);

@@ -29,6 +29,10 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     let server_config = ServerConfig {
         secure_cookies: args.secure_cookies,
         letterhead: config.settings.letterhead.clone(),
+        retention: arhiva_retention::Rules {
+            transfer_age: config.settings.retention.transfer_age,
+            ..arhiva_retention::Rules::default()
+        },
         ..ServerConfig::default()
     };
     let state = open(&config.data, server_config)?;

@@ -160,13 +160,16 @@ impl Pdf {
         }
     }
 
-    /// A line centred on the page, advancing the cursor.
+    /// Text centred on the page, wrapped to the margins, advancing the
+    /// cursor.
     pub(crate) fn centered(&mut self, s: &str, size: f32) {
-        self.need(size * 1.6);
-        self.y -= size * 1.6;
-        let x = ((WIDTH - self.width(s, size)) / 2.0).max(MARGIN);
-        let y = self.y;
-        self.text(x, y, size, s);
+        for line in self.wrap(s, size, WIDTH - 2.0 * MARGIN) {
+            self.need(size * 1.6);
+            self.y -= size * 1.6;
+            let x = ((WIDTH - self.width(&line, size)) / 2.0).max(MARGIN);
+            let y = self.y;
+            self.text(x, y, size, &line);
+        }
     }
 
     /// Move the cursor down.
@@ -304,4 +307,36 @@ fn utf16(s: &str) -> Vec<u8> {
         out.extend_from_slice(&u.to_be_bytes());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The x of every text run on the pages.
+    fn starts(pdf: &Pdf) -> Vec<f32> {
+        let ops = String::from_utf8_lossy(&pdf.pages.concat()).into_owned();
+        ops.lines()
+            .filter_map(|l| l.strip_prefix("BT /F1 "))
+            .filter_map(|l| l.split_whitespace().nth(2)?.parse().ok())
+            .collect()
+    }
+
+    #[test]
+    fn centred_text_wider_than_the_page_wraps_inside_the_margins() {
+        let mut pdf = Pdf::new("t").expect("font");
+        let inventories: Vec<String> = (1..=12)
+            .map(|i| format!("livrare-2026-11-{i:02}/Serviciul Relații cu Publicul"))
+            .collect();
+        pdf.centered(
+            &format!("Inventare de evidență: {}", inventories.join(", ")),
+            10.0,
+        );
+        let xs = starts(&pdf);
+        assert!(xs.len() > 2, "wrapped into lines: {xs:?}");
+        // A line that did not fit would start at the margin, clamped.
+        assert!(xs.iter().all(|&x| x > MARGIN + 0.01), "{xs:?}");
+        pdf.centered("PROCES-VERBAL", 14.0);
+        assert_eq!(starts(&pdf).len(), xs.len() + 1, "a short line stays one");
+    }
 }

@@ -11,7 +11,7 @@ pub static EN: Texts = Texts {
     nav_person: "Persons",
     nav_batches: "Batches",
     nav_users: "Users",
-    nav_audit: "Audit log",
+    nav_audit: "Audit",
     logout: "Log out",
     role_consultant: "consultant",
     role_arhivist: "archivist",

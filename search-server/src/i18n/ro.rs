@@ -11,7 +11,7 @@ pub static RO: Texts = Texts {
     nav_person: "Persoane",
     nav_batches: "Loturi",
     nav_users: "Utilizatori",
-    nav_audit: "Jurnal de audit",
+    nav_audit: "Audit",
     logout: "Ieșire",
     role_consultant: "consultant",
     role_arhivist: "arhivist",

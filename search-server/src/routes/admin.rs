@@ -35,7 +35,7 @@ pub async fn batches(State(state): State<AppState>, viewer: Viewer) -> Result<Re
 #[derive(Debug, Deserialize)]
 pub struct Saved {
     #[serde(default)]
-    saved: Option<String>,
+    pub saved: Option<String>,
 }
 
 /// `GET /admin/utilizatori` (admin)

@@ -11,6 +11,9 @@
 //! GET  /dosar/{cota}/pagina/{n}/original   the original file, as delivered
 //! GET  /persoane                           person search (arhivist)
 //! GET  /loturi                             ingest batches and quarantine (arhivist)
+//! GET  /retentie  POST …/blocari, …/propuneri, …/aprobare
+//!                                          due list, legal holds, disposal proposals
+//!                                          and approvals (arhivist reads, admin acts)
 //! GET  /admin/utilizatori  POST …          users: list, add, disable (admin)
 //! GET  /admin/audit                        audit log (admin)
 //! GET  /api/search | /api/dossiers/{cota} | /api/dossiers/{cota}/pages/{n}
@@ -24,6 +27,7 @@ pub(crate) mod dossier;
 pub(crate) mod files;
 pub(crate) mod login;
 pub mod requests;
+pub(crate) mod retention;
 pub(crate) mod search;
 
 use axum::http::header;
@@ -49,6 +53,21 @@ pub fn router(state: AppState) -> Router {
         .route("/dosar/{cota}/pagina/{n}/original", get(files::original))
         .route("/persoane", get(search::person))
         .route("/loturi", get(admin::batches))
+        .route("/retentie", get(retention::page))
+        .route("/retentie/blocari", post(retention::place_hold))
+        .route(
+            "/retentie/blocari/{id}/ridicare",
+            post(retention::release_hold),
+        )
+        .route("/retentie/propuneri", post(retention::propose))
+        .route(
+            "/retentie/propuneri/{id}/aprobare",
+            post(retention::approve),
+        )
+        .route(
+            "/retentie/propuneri/{id}/{document}",
+            get(retention::document),
+        )
         .route(
             "/admin/utilizatori",
             get(admin::users).post(admin::add_user),

@@ -25,6 +25,8 @@ pub enum Nav {
     Requests,
     /// Ingest batches.
     Batches,
+    /// Retention: due lists, holds, proposals.
+    Retention,
     /// User administration.
     Users,
     /// The audit log.
@@ -91,6 +93,7 @@ pub fn page(c: &Chrome<'_>, title: &str, body: Markup) -> Markup {
                                     (item(Nav::Person, "/persoane", t.nav_person))
                                     (item(Nav::Requests, "/cereri", c.lang.req().nav))
                                     (item(Nav::Batches, "/loturi", t.nav_batches))
+                                    (item(Nav::Retention, "/retentie", c.lang.ret().nav))
                                 }
                                 @if v.role >= Role::Admin {
                                     (item(Nav::Users, "/admin/utilizatori", t.nav_users))

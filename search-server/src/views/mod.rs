@@ -9,4 +9,5 @@ pub mod login;
 pub mod page;
 pub mod person;
 pub mod requests;
+pub mod retention;
 pub mod search;

@@ -1,6 +1,7 @@
-//! Test harness: a small archive (three dossiers, a few pages, a payroll
-//! page with a CNP, a disposed dossier, a quarantined file), a real server
-//! on a loopback port, and a tiny HTTP/1.1 client with a cookie jar.
+//! Test harness: a small archive (five dossiers, a few pages, a payroll
+//! page with a CNP, a disposed dossier, two past their term, a quarantined
+//! file), a real server on a loopback port, and a tiny HTTP/1.1 client
+//! with a cookie jar.
 
 #![allow(dead_code)]
 
@@ -214,7 +215,24 @@ pub fn seed(data: &std::path::Path) -> (Archive, SearchIndex, Vec<u8>) {
             payroll,
         });
     }
-    for d in [&pay, &council, &gone] {
+    // Past their term (the retention page): one to propose, one to hold.
+    let due = dossier(
+        "PMA-00004",
+        "Registru de intrări-ieșiri, 2005",
+        "Registratură",
+        (2005, 2005),
+        RetentionTerm::Years(5),
+        "correspondence",
+    );
+    let disputed = dossier(
+        "PMA-00005",
+        "Contracte de închiriere, 2001",
+        "Patrimoniu",
+        (2001, 2001),
+        RetentionTerm::Years(10),
+        "contracts",
+    );
+    for d in [&pay, &council, &gone, &due, &disputed] {
         events.push(Event::DossierRecorded { dossier: d.clone() });
     }
     events.extend(pages.into_iter().map(|page| Event::PageRecorded { page }));

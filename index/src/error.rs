@@ -10,6 +10,8 @@ pub enum IndexError {
     BadQuery {
         /// A message for the person who typed the query.
         message: String,
+        /// The same message in Romanian, for the web UI.
+        ro: String,
     },
     /// An I/O error on the index directory.
     #[error("{op} {path}: {source}")]

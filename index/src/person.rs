@@ -102,12 +102,14 @@ impl SearchIndex {
             if !c.bytes().all(|b| b.is_ascii_digit()) || c.len() != 13 {
                 return Err(IndexError::BadQuery {
                     message: format!("a CNP has 13 digits, {c:?} does not"),
+                    ro: format!("un CNP are 13 cifre, {c:?} nu"),
                 });
             }
         }
         if parts.is_empty() && cnp.is_none() {
             return Err(IndexError::BadQuery {
                 message: "give a name or a CNP to search for".to_string(),
+                ro: "introduceți un nume sau un CNP".to_string(),
             });
         }
         let mut either: Vec<(Occur, Box<dyn Query>)> = Vec::new();

@@ -94,7 +94,8 @@ pub(crate) fn compile(f: &Fields, input: &str) -> Result<Compiled> {
     } else {
         let (ast, errors) = parse_query_lenient(input);
         if let Some(e) = errors.first() {
-            return Err(bad(syntax_message(input, e.pos, &e.message)));
+            let (en, ro) = syntax_message(input, e.pos, &e.message);
+            return Err(bad(en, ro));
         }
         c.ast(&ast, false)?.unwrap_or_else(|| Box::new(EmptyQuery))
     };
@@ -141,20 +142,32 @@ pub(crate) fn term_query(t: Term) -> Box<dyn Query> {
     Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))
 }
 
-fn bad(message: String) -> IndexError {
-    IndexError::BadQuery { message }
+/// A query the user must fix: the message in English and in Romanian.
+fn bad(en: String, ro: String) -> IndexError {
+    IndexError::BadQuery { message: en, ro }
 }
 
-fn syntax_message(input: &str, pos: usize, message: &str) -> String {
-    let mut hint = String::new();
-    if input.matches('"').count() % 2 == 1 {
-        hint = "; a quotation mark is not closed".to_string();
+fn syntax_message(input: &str, pos: usize, message: &str) -> (String, String) {
+    let (hint, indiciu) = if input.matches('"').count() % 2 == 1 {
+        (
+            "; a quotation mark is not closed",
+            "; ghilimelele nu sunt închise",
+        )
     } else if input.matches('(').count() != input.matches(')').count() {
-        hint = "; parentheses do not match".to_string();
+        ("; parentheses do not match", "; parantezele nu se închid")
     } else if input.contains(':') {
-        hint = "; use field:value, e.g. an:1998 or titlu:\"stat de plata\"".to_string();
-    }
-    format!("{message} at character {}{hint}", pos + 1)
+        (
+            "; use field:value, e.g. an:1998 or titlu:\"stat de plata\"",
+            "; folosiți câmp:valoare, de ex. an:1998 sau titlu:\"stat de plata\"",
+        )
+    } else {
+        ("", "")
+    };
+    let at = pos + 1;
+    (
+        format!("{message} at character {at}{hint}"),
+        format!("interogarea nu poate fi citită la caracterul {at}{indiciu}"),
+    )
 }
 
 struct Compiler<'a> {
@@ -229,11 +242,14 @@ impl Compiler<'_> {
                 }
                 Ok((!subs.is_empty()).then(|| Box::new(BooleanQuery::new(subs)) as Box<dyn Query>))
             }
-            UserInputLeaf::Exists { field } => Err(bad(format!(
-                "\"{field}:*\" is not supported; search for words in that field instead"
-            ))),
+            UserInputLeaf::Exists { field } => Err(bad(
+                format!("\"{field}:*\" is not supported; search for words in that field instead"),
+                format!("\"{field}:*\" nu se poate căuta; căutați cuvinte în acel câmp"),
+            )),
             UserInputLeaf::Regex { .. } => Err(bad(
                 "regular expressions are not supported; use word* for words that begin with word"
+                    .to_string(),
+                "expresiile regulate nu se pot căuta; scrieți cuvânt* pentru cuvintele care încep cu cuvânt"
                     .to_string(),
             )),
         }
@@ -261,9 +277,12 @@ impl Compiler<'_> {
             Some("termen" | "term") => exact(f.term, &term_key(phrase)),
             Some("pagina" | "page") => {
                 self.rows = true;
-                let p: u64 = phrase
-                    .parse()
-                    .map_err(|_| bad(format!("page must be a number, not {phrase:?}")))?;
+                let p: u64 = phrase.parse().map_err(|_| {
+                    bad(
+                        format!("page must be a number, not {phrase:?}"),
+                        format!("pagina trebuie să fie un număr, nu {phrase:?}"),
+                    )
+                })?;
                 Ok(Some(term_query(Term::from_field_u64(f.page, p))))
             }
             Some("an" | "anul" | "year") => {
@@ -344,11 +363,18 @@ impl Compiler<'_> {
         if is_stop_word(&toks[0]) && !lit.prefix {
             return Ok(match target {
                 Target::Only(field) if field == f.title => {
-                    return Err(bad(format!(
-                        "\"{}\" is too common to be searched in titles on its own; \
-                         put it in a phrase, e.g. titlu:\"stat de plata\"",
-                        toks[0]
-                    )))
+                    return Err(bad(
+                        format!(
+                            "\"{}\" is too common to be searched in titles on its own; \
+                             put it in a phrase, e.g. titlu:\"stat de plata\"",
+                            toks[0]
+                        ),
+                        format!(
+                            "\"{}\" este prea des întâlnit pentru a fi căutat singur în titluri; \
+                             folosiți-l într-o expresie, de ex. titlu:\"stat de plata\"",
+                            toks[0]
+                        ),
+                    ))
                 }
                 Target::Only(field) if field == f.meta => {
                     Some(term_query(Term::from_field_text(field, &toks[0])))
@@ -387,7 +413,10 @@ impl Compiler<'_> {
         let field = fields[0].0;
         let fuzzy = if distance > 0 && !numeric {
             let q = FuzzyTermQuery::new(Term::from_field_text(field, t), distance, true);
-            Some(q.automaton().map_err(|e| bad(e.to_string()))?)
+            Some(
+                q.automaton()
+                    .map_err(|e| bad(e.to_string(), format!("termenul nu se poate căuta: {e}")))?,
+            )
         } else {
             None
         };
@@ -463,6 +492,8 @@ impl Compiler<'_> {
             _ => Err(bad(
                 "ranges work on years and pages only, e.g. an:[1990 TO 1995] or pagina:[1 TO 10]"
                     .to_string(),
+                "intervalele merg doar pe ani și pagini, de ex. an:[1990 TO 1995] sau pagina:[1 TO 10]"
+                    .to_string(),
             )),
         }
     }
@@ -482,5 +513,10 @@ fn parse_year(v: &str) -> Result<i64> {
         .parse::<i64>()
         .ok()
         .filter(|y| (0..=9999).contains(y))
-        .ok_or_else(|| bad(format!("a year must be a number like 1998, not {v:?}")))
+        .ok_or_else(|| {
+            bad(
+                format!("a year must be a number like 1998, not {v:?}"),
+                format!("anul este un număr ca 1998, nu {v:?}"),
+            )
+        })
 }

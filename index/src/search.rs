@@ -106,6 +106,7 @@ impl FromStr for Sort {
             "year-desc" => Ok(Sort::YearDesc),
             other => Err(IndexError::BadQuery {
                 message: format!("unknown sort {other:?}: use relevance, year-asc or year-desc"),
+                ro: format!("ordine necunoscută {other:?}: relevance, year-asc sau year-desc"),
             }),
         }
     }

@@ -21,6 +21,15 @@ pub enum ServerError {
         /// What is wrong, for the reader.
         message: String,
     },
+    /// The search query does not parse (a 400): what to fix, in English
+    /// (the API) and in Romanian (the pages).
+    #[error("bad query: {message}")]
+    BadQuery {
+        /// In English.
+        message: String,
+        /// In Romanian.
+        ro: String,
+    },
     /// Not logged in (HTML: go to the login page; API: 401).
     #[error("authentication required")]
     Unauthorized,
@@ -100,7 +109,9 @@ pub enum UserError {
 impl From<arhiva_index::IndexError> for ServerError {
     fn from(e: arhiva_index::IndexError) -> Self {
         match e {
-            arhiva_index::IndexError::BadQuery { message } => ServerError::BadRequest { message },
+            arhiva_index::IndexError::BadQuery { message, ro } => {
+                ServerError::BadQuery { message, ro }
+            }
             other => ServerError::Index(other),
         }
     }
@@ -152,6 +163,8 @@ pub struct ErrorInfo {
     pub kind: ErrorKind,
     /// Detail safe to show (never internal paths).
     pub detail: String,
+    /// The detail in Romanian, when it has been written in Romanian too.
+    pub detail_ro: Option<String>,
 }
 
 impl ServerError {
@@ -161,9 +174,9 @@ impl ServerError {
             ServerError::NotFound { .. } | ServerError::User(UserError::Unknown(_)) => {
                 (StatusCode::NOT_FOUND, ErrorKind::NotFound)
             }
-            ServerError::BadRequest { .. } | ServerError::User(_) => {
-                (StatusCode::BAD_REQUEST, ErrorKind::BadRequest)
-            }
+            ServerError::BadRequest { .. }
+            | ServerError::BadQuery { .. }
+            | ServerError::User(_) => (StatusCode::BAD_REQUEST, ErrorKind::BadRequest),
             ServerError::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorKind::Unauthorized),
             ServerError::Forbidden { .. } => (StatusCode::FORBIDDEN, ErrorKind::Forbidden),
             ServerError::Csrf => (StatusCode::FORBIDDEN, ErrorKind::Csrf),
@@ -192,7 +205,9 @@ impl IntoResponse for ServerError {
         let (status, kind) = self.kind();
         let detail = match &self {
             ServerError::NotFound { what } => what.clone(),
-            ServerError::BadRequest { message } => message.clone(),
+            ServerError::BadRequest { message } | ServerError::BadQuery { message, .. } => {
+                message.clone()
+            }
             ServerError::Forbidden { reason } => reason.clone(),
             ServerError::User(e) => e.to_string(),
             ServerError::RateLimited { retry_after } => retry_after.to_string(),
@@ -207,7 +222,15 @@ impl IntoResponse for ServerError {
                 response.headers_mut().insert("retry-after", v);
             }
         }
-        response.extensions_mut().insert(ErrorInfo { kind, detail });
+        let detail_ro = match &self {
+            ServerError::BadQuery { ro, .. } => Some(ro.clone()),
+            _ => None,
+        };
+        response.extensions_mut().insert(ErrorInfo {
+            kind,
+            detail,
+            detail_ro,
+        });
         response
     }
 }

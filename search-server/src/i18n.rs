@@ -84,6 +84,7 @@ pub struct Texts {
     pub sort_year_desc: &'static str,
     pub results: fn(usize) -> String,
     pub no_results: &'static str,
+    pub query_error: &'static str,
     pub clear_filters: &'static str,
     pub refine: &'static str,
     pub prev: &'static str,

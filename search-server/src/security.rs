@@ -88,6 +88,7 @@ fn friendly(response: Response, lang: Lang, api: bool, target: &str) -> Response
                 _ => ErrorKind::BadRequest,
             },
             detail: String::new(),
+            detail_ro: None,
         },
     };
     // A form the framework could not read is a bad request, not a 422/415.

@@ -69,7 +69,7 @@ pub fn open_index(config: &Config) -> anyhow::Result<SearchIndex> {
 /// Report a malformed query as bad usage (exit 2); pass other errors on.
 pub fn bad_usage(e: IndexError) -> anyhow::Result<ExitCode> {
     match e {
-        IndexError::BadQuery { message } => {
+        IndexError::BadQuery { message, .. } => {
             eprintln!("arhiva: {message}");
             Ok(ExitCode::from(2))
         }

@@ -162,13 +162,20 @@ fn malformed_queries_get_a_message_not_a_panic() {
         "titlu:de",
     ] {
         match t.index.search(&SearchRequest::new(q)) {
-            Err(IndexError::BadQuery { message }) => assert!(!message.is_empty(), "{q}"),
+            Err(IndexError::BadQuery { message, ro }) => {
+                assert!(!message.is_empty() && !ro.is_empty(), "{q}")
+            }
             other => panic!("{q:?}: expected BadQuery, got {other:?}"),
         }
     }
     // A stop word alone in titles says why it finds nothing; in a phrase it works.
     match t.index.search(&SearchRequest::new("titlu:de")) {
-        Err(IndexError::BadQuery { message }) => assert!(message.contains("\"de\""), "{message}"),
+        Err(IndexError::BadQuery { message, ro }) => {
+            assert!(
+                message.contains("\"de\"") && ro.contains("\"de\""),
+                "{message}"
+            )
+        }
         other => panic!("expected BadQuery, got {other:?}"),
     }
     assert!(t

@@ -41,6 +41,7 @@ pub static EN: Texts = Texts {
         n => format!("{n} pages found"),
     },
     no_results: "No page matches. Try fewer words or remove the filters.",
+    query_error: "The search needs correcting:",
     clear_filters: "Clear filters",
     refine: "Refine",
     prev: "« Previous",

@@ -42,6 +42,7 @@ pub static RO: Texts = Texts {
         n => format!("{n} pagini găsite"),
     },
     no_results: "Nicio pagină nu corespunde căutării. Încercați mai puține cuvinte sau eliminați filtrele.",
+    query_error: "Căutarea trebuie corectată:",
     clear_filters: "Șterge filtrele",
     refine: "Restrângeți",
     prev: "« Anterioarele",

@@ -4,6 +4,7 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -11,6 +12,7 @@ use arhiva_index::{Filters, PersonQuery, PersonResults, SearchRequest, SearchRes
 
 use crate::auth::{Role, Viewer};
 use crate::error::{Result, ServerError};
+use crate::i18n::Lang;
 use crate::mask::mask;
 use crate::routes::{blocking, opt_num, opt_text};
 use crate::state::AppState;
@@ -151,11 +153,26 @@ pub async fn page(
 ) -> Result<Response> {
     let p = params(q)?;
     let (req, page_no) = p.request(state.config.max_query_chars, PAGE_SIZE)?;
-    let results = run_search(&state, &viewer, req.clone()).await?;
+    let (results, error) = match run_search(&state, &viewer, req.clone()).await {
+        Ok(r) => (r, None),
+        // A query that does not parse: the search page again, saying what
+        // to fix, with the query in the box to fix it.
+        Err(ServerError::BadQuery { message, ro }) => {
+            let m = if viewer.lang == Lang::Ro { ro } else { message };
+            (SearchResults::default(), Some(m))
+        }
+        Err(e) => return Err(e),
+    };
     state
         .audit
         .record(&viewer.user, "search", &describe(&req), &viewer.ip);
-    Ok(views::search::page(&viewer, &p, &req, page_no, &results).into_response())
+    let html = views::search::page(&viewer, &p, &req, page_no, &results, error.as_deref());
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, html).into_response())
 }
 
 /// A search, in one line, for the audit log.

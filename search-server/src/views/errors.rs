@@ -34,7 +34,10 @@ pub fn page(lang: Lang, status: StatusCode, info: &ErrorInfo) -> Markup {
         ErrorKind::NotFound | ErrorKind::BadRequest | ErrorKind::Forbidden
             if !info.detail.is_empty() =>
         {
-            Some(info.detail.as_str())
+            match (lang, &info.detail_ro) {
+                (Lang::Ro, Some(ro)) => Some(ro.as_str()),
+                _ => Some(info.detail.as_str()),
+            }
         }
         _ => None,
     };

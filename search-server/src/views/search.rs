@@ -13,13 +13,15 @@ use crate::views::layout::{page as shell, term, years, Chrome, Nav};
 /// Parameters that define the result set (paging resets when they change).
 const FILTERS: [&str; 5] = ["de_la", "pana_la", "compartiment", "tip", "termen"];
 
-/// The search page.
+/// The search page; with `error`, the query did not parse and the page
+/// says what to fix, with the query still in the box.
 pub fn page(
     v: &Viewer,
     p: &SearchParams,
     req: &SearchRequest,
     page_no: usize,
     r: &SearchResults,
+    error: Option<&str>,
 ) -> Markup {
     let t = v.lang.t();
     let here = with_param(&with_param(&v.here, "lang", None), "p", None);
@@ -44,7 +46,10 @@ pub fn page(
                 aside.facets { (facets(t, v, &here, req, r)) }
                 section {
                     (active_filters(t, &here, req))
-                    @if r.total == 0 {
+                    @if let Some(e) = error {
+                        p.notice.bad role="alert" { (t.query_error) " " (e) }
+                        p.hint { (t.search_help) }
+                    } @else if r.total == 0 {
                         p.notice.warn { (t.no_results) }
                         p.hint { (t.search_help) }
                     } @else {

@@ -1,9 +1,6 @@
 //! The Romanian analyzer: tantivy's simple tokenizer, long-token removal and
 //! [`RomanianFilter`], which applies [`crate::fold`] (or only
-//! [`crate::normalize`]) to each token. Registered under [`TOKENIZER`]; the
-//! stemmed variant [`STEM_TOKENIZER`] folds first and then stems with
-//! tantivy's Romanian (Snowball) stemmer, so that a query typed without
-//! diacritics reaches exactly the same stems as the text with them.
+//! [`crate::normalize`]) to each token. Registered under [`TOKENIZER`].
 //!
 //! Page text and titles use [`TEXT_TOKENIZER`], which leaves out the
 //! [`STOP_WORDS`] (`de`, `la`, `în`, `și`, …: a quarter of all words) while
@@ -14,23 +11,24 @@
 //! positions, so a stop word searched alone still finds its pages.
 //!
 //! Stems are not indexed: [`crate::forms`] finds a word's inflections in
-//! the term dictionary when a query asks for them.
+//! the term dictionary when a query asks for them, and [`stem`] (the same
+//! Snowball stemmer) tells snippets which words to mark.
 
 use std::mem;
 
 use rustc_hash::FxHashMap;
 
 use tantivy::tokenizer::{
-    Language, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    TokenizerManager,
 };
+
+use crate::forms::stem_of;
 
 use crate::normalize::{fold_into, normalize_into};
 
 /// Name of the folding analyzer (exact forms, diacritics folded).
 pub const TOKENIZER: &str = "ro";
-/// Name of the folding + stemming analyzer.
-pub const STEM_TOKENIZER: &str = "ro_stem";
 /// Name of the folding analyzer without stop words (page text, titles).
 pub const TEXT_TOKENIZER: &str = "ro_text";
 /// Name of the folding analyzer keeping only the stop words.
@@ -160,24 +158,11 @@ impl<T: TokenStream> TokenStream for RomanianTokenStream<'_, T> {
     }
 }
 
-/// Stems folded tokens with tantivy's Romanian stemmer, remembering the
-/// stems of the words it has seen (words repeat a lot: the cache saves most
-/// of the stemming work when indexing).
-#[derive(Clone)]
+/// Stems folded words with [`stem`]'s stemmer, remembering the stems of
+/// the words it has seen (pages repeat their words).
+#[derive(Clone, Default)]
 pub struct CachedStemmer {
-    inner: TextAnalyzer,
     cache: FxHashMap<String, String>,
-}
-
-impl Default for CachedStemmer {
-    fn default() -> Self {
-        CachedStemmer {
-            inner: TextAnalyzer::builder(RawTokenizer::default())
-                .filter(Stemmer::new(Language::Romanian))
-                .build(),
-            cache: FxHashMap::default(),
-        }
-    }
 }
 
 /// Entries kept before the cache starts over.
@@ -187,81 +172,14 @@ impl CachedStemmer {
     /// The stem of one folded word.
     pub fn stem(&mut self, word: &str) -> &str {
         if !self.cache.contains_key(word) {
-            let mut stream = self.inner.token_stream(word);
-            let s = stream
-                .next()
-                .map(|t| t.text.clone())
-                .unwrap_or_else(|| word.to_string());
             if self.cache.len() >= STEM_CACHE {
                 self.cache.clear();
             }
-            self.cache.insert(word.to_string(), s);
+            self.cache
+                .insert(word.to_string(), stem_of(word).into_owned());
         }
         // Present: inserted above if it was not.
         &self.cache[word]
-    }
-}
-
-impl TokenFilter for CachedStemmer {
-    type Tokenizer<T: Tokenizer> = CachedStemmerWrapper<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
-        CachedStemmerWrapper {
-            stemmer: self,
-            inner: tokenizer,
-        }
-    }
-}
-
-/// [`CachedStemmer`] applied to a tokenizer.
-#[derive(Clone)]
-pub struct CachedStemmerWrapper<T> {
-    stemmer: CachedStemmer,
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for CachedStemmerWrapper<T> {
-    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        CachedStemmerStream {
-            stemmer: &mut self.stemmer,
-            tail: self.inner.token_stream(text),
-        }
-    }
-}
-
-/// The token stream of [`CachedStemmer`].
-pub struct CachedStemmerStream<'a, T> {
-    stemmer: &'a mut CachedStemmer,
-    tail: T,
-}
-
-impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
-    /// Only words whose stem differs from the word are passed on: a word
-    /// that is its own stem is already in the exact field.
-    fn advance(&mut self) -> bool {
-        while self.tail.advance() {
-            let token = self.tail.token_mut();
-            if token.text.bytes().all(|b| b.is_ascii_digit()) {
-                continue;
-            }
-            let stem = self.stemmer.stem(&token.text);
-            if stem != token.text {
-                token.text.clear();
-                token.text.push_str(stem);
-                return true;
-            }
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
     }
 }
 
@@ -323,42 +241,25 @@ impl<T: TokenStream> TokenStream for StopWordStream<T> {
 
 /// The folding analyzer without stop words.
 pub fn text_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
-        .filter(RomanianFilter(Mode::Fold))
-        .filter(StopWordFilter(false))
-        .build()
+    with_stop_word_filter(StopWordFilter(false))
 }
 
 /// The folding analyzer keeping only the stop words.
 pub fn stop_word_analyzer() -> TextAnalyzer {
+    with_stop_word_filter(StopWordFilter(true))
+}
+
+fn with_stop_word_filter(filter: StopWordFilter) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(RomanianFilter(Mode::Fold))
-        .filter(StopWordFilter(true))
+        .filter(filter)
         .build()
 }
 
-/// The stemming analyzer: fold, then stem; only words that change.
-///
-/// Folding first was measured against stemming first (on the diacritic
-/// forms) and then folding: stem-then-fold gives a different stem for a word
-/// typed with and without diacritics in a sizeable share of inflected forms
-/// (the Snowball rules key on `ă`, `ș`, `ț` endings), so a query without
-/// diacritics would miss stems. Fold-then-stem is consistent by
-/// construction; see the `stem_order` test.
-pub fn stemming_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
-        .filter(RomanianFilter(Mode::Fold))
-        .filter(CachedStemmer::default())
-        .build()
-}
-
-/// Register both analyzers under their names.
+/// Register the analyzers under their names.
 pub fn register(manager: &TokenizerManager) {
     manager.register(TOKENIZER, folding_analyzer());
-    manager.register(STEM_TOKENIZER, stemming_analyzer());
     manager.register(TEXT_TOKENIZER, text_analyzer());
     manager.register(STOP_TOKENIZER, stop_word_analyzer());
 }
@@ -386,9 +287,16 @@ pub(crate) fn tokens_with_positions(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// The stem of one folded token, as the stemmed field holds it.
+/// The stem of one folded token (Romanian Snowball), the one inflections
+/// are matched by.
+///
+/// Fold first, then stem: stemming the diacritic forms and folding after
+/// gives a different stem for a word typed with and without diacritics in
+/// a sizeable share of inflected forms (the Snowball rules key on `ă`, `ș`,
+/// `ț` endings); fold-then-stem is consistent by construction (see the
+/// `stem_order` test).
 pub fn stem(folded: &str) -> String {
-    CachedStemmer::default().stem(folded).to_string()
+    stem_of(folded).into_owned()
 }
 
 /// Folded tokens of `text` with their byte offsets in `text`.
@@ -405,6 +313,7 @@ pub(crate) fn tokens_with_offsets(analyzer: &mut TextAnalyzer, text: &str) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::tokenizer::{Language, Stemmer};
 
     #[test]
     fn folds_tokens_with_offsets() {

@@ -94,9 +94,9 @@ mod snippet;
 mod split;
 
 pub use analyzer::{
-    folding_analyzer, is_stop_word, register as register_analyzers, stem, stemming_analyzer,
-    stop_word_analyzer, text_analyzer, tokens, Mode, RomanianFilter, STEM_TOKENIZER,
-    STOP_TOKENIZER, STOP_WORDS, TEXT_TOKENIZER, TOKENIZER,
+    folding_analyzer, is_stop_word, register as register_analyzers, stem, stop_word_analyzer,
+    text_analyzer, tokens, Mode, RomanianFilter, STOP_TOKENIZER, STOP_WORDS, TEXT_TOKENIZER,
+    TOKENIZER,
 };
 pub use doc::{page_doc, PageDoc};
 pub use error::{IndexError, Result};

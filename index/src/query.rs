@@ -361,26 +361,24 @@ impl Compiler<'_> {
             return Ok(Some(Box::new(BooleanQuery::new(subs))));
         }
         if is_stop_word(&toks[0]) && !lit.prefix {
-            return Ok(match target {
-                Target::Only(field) if field == f.title => {
-                    return Err(bad(
-                        format!(
-                            "\"{}\" is too common to be searched in titles on its own; \
-                             put it in a phrase, e.g. titlu:\"stat de plata\"",
-                            toks[0]
-                        ),
-                        format!(
-                            "\"{}\" este prea des întâlnit pentru a fi căutat singur în titluri; \
-                             folosiți-l într-o expresie, de ex. titlu:\"stat de plata\"",
-                            toks[0]
-                        ),
-                    ))
-                }
+            return match target {
+                Target::Only(field) if field == f.title => Err(bad(
+                    format!(
+                        "\"{}\" is too common to be searched in titles on its own; \
+                         put it in a phrase, e.g. titlu:\"stat de plata\"",
+                        toks[0]
+                    ),
+                    format!(
+                        "\"{}\" este prea des întâlnit pentru a fi căutat singur în titluri; \
+                         folosiți-l într-o expresie, de ex. titlu:\"stat de plata\"",
+                        toks[0]
+                    ),
+                )),
                 Target::Only(field) if field == f.meta => {
-                    Some(term_query(Term::from_field_text(field, &toks[0])))
+                    Ok(Some(term_query(Term::from_field_text(field, &toks[0]))))
                 }
-                _ => Some(self.stop_words_only(&toks, negated)),
-            });
+                _ => Ok(Some(self.stop_words_only(&toks, negated))),
+            };
         }
         let t = &toks[0];
         let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();

@@ -93,7 +93,8 @@ pub use error::{Result, RetentionError};
 pub use holds::{holds, place_hold, release_hold, HoldRelease, HoldTarget, LegalHold};
 pub use plan::{groups, plan, Group, Held, Listed, Plan, Totals};
 pub use proposal::{
-    approval, approve, permanent_companions, proposal, proposals, propose, Approval, Proposal,
+    approval, approve, permanent_companions, proposal, proposals, propose, propose_from, Approval,
+    Proposal,
 };
 pub use rules::{CountingRule, Rules, Standing};
 pub use snapshot::{DossierFacts, Snapshot};

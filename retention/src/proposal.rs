@@ -76,8 +76,19 @@ pub fn propose(
     by: &str,
     only: Option<&[String]>,
 ) -> Result<Proposal> {
-    let snapshot = Snapshot::load(archive)?;
-    let p = plan(&snapshot, today, rules);
+    propose_from(archive, &Snapshot::load(archive)?, today, rules, by, only)
+}
+
+/// [`propose`] over a snapshot of `archive` the caller has loaded already.
+pub fn propose_from(
+    archive: &Archive,
+    snapshot: &Snapshot,
+    today: Date,
+    rules: &Rules,
+    by: &str,
+    only: Option<&[String]>,
+) -> Result<Proposal> {
+    let p = plan(snapshot, today, rules);
     let dossiers: Vec<Listed> = match only {
         None => p.due.clone(),
         Some(cotas) => {
@@ -115,7 +126,7 @@ pub fn propose(
         at: today,
         rules: *rules,
         totals: Totals::of(&dossiers),
-        permanent: permanent_companions(&snapshot, &dossiers, rules),
+        permanent: permanent_companions(snapshot, &dossiers, rules),
         dossiers,
     };
     archive.commit(vec![records::put(PROPOSAL, &id, &proposal)?])?;

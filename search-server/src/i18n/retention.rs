@@ -3,6 +3,8 @@
 
 use arhiva_retention::documents::dosare;
 
+use crate::certificates::periods::ro_count;
+
 use super::Lang;
 
 /// The strings of the retention page, in one language.
@@ -73,8 +75,7 @@ impl Lang {
 fn pagini(n: u64) -> String {
     match n {
         1 => "o pagină".to_string(),
-        n if n % 100 >= 20 || (n >= 100 && n % 100 == 0) => format!("{n} de pagini"),
-        n => format!("{n} pagini"),
+        n => ro_count(u32::try_from(n).unwrap_or(u32::MAX), "pagină", "pagini"),
     }
 }
 

@@ -171,8 +171,9 @@ pub async fn propose(
                 "every dossier due today is in a proposal already",
             ));
         }
-        Ok(retention::propose(
+        Ok(retention::propose_from(
             &archive,
+            &snapshot,
             today,
             &rules,
             &by,

@@ -32,13 +32,6 @@ pub struct RetentionPage {
     pub proposals: Vec<(Proposal, Option<Approval>)>,
 }
 
-impl RetentionPage {
-    /// The proposal each dossier is in, if any.
-    pub fn proposed(&self) -> BTreeMap<&str, &str> {
-        proposed(&self.proposals)
-    }
-}
-
 /// The proposal each dossier is in, if any.
 pub fn proposed(proposals: &[(Proposal, Option<Approval>)]) -> BTreeMap<&str, &str> {
     let mut out = BTreeMap::new();
@@ -55,7 +48,7 @@ pub fn page(v: &Viewer, p: &RetentionPage, saved: bool) -> Markup {
     let r = v.lang.ret();
     let admin = v.role >= Role::Admin;
     let plan = &p.plan;
-    let proposed = p.proposed();
+    let proposed = proposed(&p.proposals);
     shell(
         &Chrome::of(v, Nav::Retention),
         r.title,

@@ -5,7 +5,7 @@
 //!
 //! Names are compared by their *OCR key*: folded, with the confusions OCR
 //! makes by changing a word's shape mapped to one form (`rn`→`m`, `0`→`o`,
-//! `1`→`l`), so that such an error costs nothing and one more substitution,
+//! `1` and `i`→`l`), so that such an error costs nothing and one more substitution,
 //! drop or addition is still allowed. Short words (four letters or less on
 //! either side) only tolerate a substitution: adding or dropping a letter
 //! there usually makes another name (Pop/Popa, Ion/Ioan, Ioan/Ioana).
@@ -238,7 +238,7 @@ fn part_matches(part: &str, word: &str) -> bool {
     }
 }
 
-/// The OCR keys of a name's words: folded, `rn`→`m`, `0`→`o`, `1`→`l`.
+/// The OCR keys of a name's words: folded, `rn`→`m`, `0`→`o`, `1 i`→`l`.
 pub(crate) fn name_keys(name: &str) -> Vec<String> {
     tokens(name).iter().map(|t| ocr_key(t)).collect()
 }
@@ -247,7 +247,7 @@ fn ocr_key(folded: &str) -> String {
     folded
         .replace("rn", "m")
         .replace('0', "o")
-        .replace('1', "l")
+        .replace(['1', 'i'], "l")
 }
 
 /// A CNP with 13 digits and a correct control digit.
@@ -304,5 +304,17 @@ mod tests {
         assert!(cnp_valid("1800101221144"));
         assert!(!cnp_valid("1800101221145"));
         assert!(!cnp_valid("180010122114"));
+    }
+
+    #[test]
+    fn letter_shape_slips_cost_nothing_but_pop_is_not_popa() {
+        let m = |a: &str, b: &str| name_matches(&name_keys(a), &name_keys(b));
+        assert!(m("Moga Octavian", "M0ga Octavian"));
+        assert!(m("Ilie Ana", "1lie Ana"));
+        assert!(m("Ilie Ana", "llie Ana"));
+        assert!(m("Șerban Ion", "Şerban Ion"));
+        assert!(m("Pop Ion", "Pou Ion"), "one substitution in a short name");
+        assert!(!m("Pop Ion", "Popa Ion"));
+        assert!(!m("Popa Ion", "Pop Ion"));
     }
 }

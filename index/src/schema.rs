@@ -11,7 +11,7 @@ use crate::analyzer::{STOP_TOKENIZER, TEXT_TOKENIZER, TOKENIZER};
 
 /// Bumped whenever the schema or the analyzers change meaning: an index
 /// written under another version is recreated (it is a derived view).
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// `kind` of a page document.
 pub const KIND_PAGE: &str = "page";

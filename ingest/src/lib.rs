@@ -68,6 +68,7 @@ pub mod pdf;
 mod pdf_pages;
 mod pipeline;
 mod report;
+pub mod reread;
 pub mod sandbox;
 pub mod sidecar;
 pub mod text;

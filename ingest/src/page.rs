@@ -425,7 +425,7 @@ pub(crate) fn finish(
                 page.words = Some(put.id);
             }
             page.confidence = t.confidence;
-            page.payroll = payroll::parse(&t.text);
+            page.payroll = payroll::parse_page(&t.text, &t.words);
             body = t.text;
         }
     }

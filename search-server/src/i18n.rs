@@ -255,6 +255,7 @@ impl Texts {
     }
 }
 
+pub mod coverage;
 mod en;
 pub mod requests;
 pub mod retention;

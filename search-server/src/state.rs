@@ -59,6 +59,8 @@ pub struct Inner {
     pub config: ServerConfig,
     /// Searches allowed to run at once (one per core), waiting in order.
     pub searches: tokio::sync::Semaphore,
+    /// Background work and its progress.
+    pub jobs: crate::jobs::Jobs,
 }
 
 impl std::fmt::Debug for AppState {
@@ -85,6 +87,7 @@ impl AppState {
             searches: tokio::sync::Semaphore::new(
                 3 * std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
+            jobs: crate::jobs::Jobs::default(),
         }))
     }
 

@@ -14,12 +14,12 @@ use std::time::Instant;
 
 use anyhow::Context;
 use arhiva_index::SearchIndex;
-use arhiva_ingest::{ingest_delivery, IngestOptions, OcrMode};
+use arhiva_ingest::{ingest_delivery, IngestOptions};
 use arhiva_server::auth::Role;
 use arhiva_server::{users, AppState, ServerConfig};
 use arhiva_store::{Archive, StoreError};
 
-use crate::cmd::ingest::Progress;
+use crate::cmd::ingest::{needs_ocr_advice, OcrArg, Progress};
 use crate::config::Config;
 
 #[derive(Debug, clap::Args)]
@@ -30,9 +30,10 @@ pub struct Args {
     /// Dossiers in the sample delivery.
     #[arg(long, default_value_t = 50)]
     pub dossiers: usize,
-    /// Run OCR on pages delivered without text (slow; needs tesseract).
-    #[arg(long)]
-    pub ocr: bool,
+    /// OCR pages delivered without text: `auto` when tesseract is
+    /// installed (about a minute on two cores), `never` to skip it.
+    #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
+    pub ocr: OcrArg,
     /// Prepare everything but do not serve.
     #[arg(long)]
     pub no_serve: bool,
@@ -96,11 +97,7 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     }
     let started = Instant::now();
     let opts = IngestOptions {
-        ocr: if args.ocr {
-            OcrMode::Auto
-        } else {
-            OcrMode::Never
-        },
+        ocr: args.ocr.into(),
         jobs: None,
         derivatives: true,
     };
@@ -120,6 +117,9 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
             report.quarantined,
             started.elapsed().as_secs_f64()
         );
+    }
+    if let Some(advice) = needs_ocr_advice(&archive) {
+        eprintln!("arhiva demo: {advice}");
     }
 
     let mut logins = Vec::new();

@@ -102,6 +102,40 @@ impl Progress {
     }
 }
 
+/// What to say about pages left without text: how many, and how to get
+/// them read (install tesseract, or run again when it failed).
+pub fn needs_ocr_message(pages: u64) -> Option<String> {
+    if pages == 0 {
+        return None;
+    }
+    Some(match arhiva_ingest::ocr::missing_advice() {
+        Some(install) => format!(
+            "{pages} pages have no text (scans without OCR): they cannot be searched, and a \
+             certificate over their months says it could not verify them. Install OCR \
+             ({install}) and run `arhiva ingest` on the delivery again"
+        ),
+        None => format!(
+            "{pages} pages have no text: OCR failed on them (see the log); run `arhiva ingest` \
+             on the delivery again to retry"
+        ),
+    })
+}
+
+/// [`needs_ocr_message`] for the whole archive.
+pub fn needs_ocr_advice(archive: &Archive) -> Option<String> {
+    let mut pages = 0u64;
+    let scan = archive.catalog().for_each_page(|p| {
+        if p.flags.contains(&arhiva_store::PageFlag::NeedsOcr) {
+            pages += 1;
+        }
+        Ok(())
+    });
+    if let Err(e) = scan {
+        tracing::warn!(error = %e, "could not count the pages without text");
+    }
+    needs_ocr_message(pages)
+}
+
 pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     if let Ok(exe) = std::env::current_exe() {
         arhiva_ingest::sandbox::use_helper(exe);
@@ -143,6 +177,8 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
+    } else if let Some(m) = needs_ocr_message(reports.iter().map(|r| r.needs_ocr).sum()) {
+        eprintln!("arhiva ingest: {m}");
     }
     let quarantined: usize = reports.iter().map(|r| r.quarantined).sum();
     Ok(if quarantined == 0 || args.allow_quarantine {

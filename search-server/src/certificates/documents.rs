@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::certificates::coverage::{month_ranges, Coverage};
 use crate::certificates::deadline::ro_date;
 use crate::certificates::error::Result;
 use crate::certificates::model::{Request, RequestKind};
@@ -136,6 +137,84 @@ fn footer(label: String) -> impl Fn(&mut Pdf, usize, usize) {
             7.5,
             &format!("pagina {i} din {n}"),
         );
+    }
+}
+
+/// The period searched and every month the answer does not certify,
+/// named: not on the payroll, no payroll in the archive, or payroll that
+/// could not be read (with the dossiers and pages).
+fn coverage_paragraphs(f: &mut Flow, c: &Coverage) {
+    f.gap(6.0);
+    let whose = if c.requested {
+        "perioada cerută"
+    } else {
+        "perioada cercetată"
+    };
+    f.paragraph(
+        Face::Regular,
+        10.0,
+        &format!("{}: {}.", capitalise(whose), c.period_text()),
+    );
+    if !c.not_found.is_empty() {
+        f.paragraph(
+            Face::Regular,
+            10.0,
+            &format!(
+                "Luni în care persoana nu figurează în statele de plată: {}.",
+                month_ranges(&c.not_found)
+            ),
+        );
+    }
+    if !c.no_payroll.is_empty() {
+        f.paragraph(
+            Face::Regular,
+            10.0,
+            &format!(
+                "Luni pentru care arhiva nu deține state de plată: {}.",
+                month_ranges(&c.no_payroll)
+            ),
+        );
+    }
+    if !c.cannot_tell.is_empty() {
+        let dossiers: Vec<String> = c
+            .unread
+            .iter()
+            .map(|u| {
+                let mut s = u.cota.clone();
+                if !u.pages.is_empty() {
+                    s.push_str(&format!(
+                        " (pagini fără text: {})",
+                        crate::certificates::periods::page_ranges(&u.pages)
+                    ));
+                }
+                if !u.quarantined.is_empty() {
+                    s.push_str(&format!(
+                        " ({} fișiere respinse la preluare)",
+                        u.quarantined.len()
+                    ));
+                }
+                s
+            })
+            .collect();
+        f.paragraph(
+            Face::Bold,
+            10.0,
+            &format!(
+                "Luni care nu au putut fi verificate: {}. Statele de plată ale acestor luni se află \
+                 în dosarele {}, ale căror pagini nu au putut fi citite; pentru aceste luni \
+                 adeverința nu confirmă și nu infirmă vechimea.",
+                month_ranges(&c.cannot_tell),
+                dossiers.join("; ")
+            ),
+        );
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
@@ -278,15 +357,28 @@ pub fn certificate_pdf(
     table(&mut f, periods);
     let total: u32 = periods.iter().map(|p| p.months).sum();
     f.gap(6.0);
-    f.paragraph(
-        Face::Bold,
-        10.5,
-        &format!(
-            "Total: {} ({}).",
-            crate::certificates::periods::ro_count(total, "lună", "luni"),
-            duration_ro(total)
-        ),
+    let total_text = format!(
+        "{} ({})",
+        crate::certificates::periods::ro_count(total, "lună", "luni"),
+        duration_ro(total)
     );
+    match &r.coverage {
+        // A total only for a period every page of which could be read.
+        Some(c) if !c.complete() => f.paragraph(
+            Face::Bold,
+            10.5,
+            &format!(
+                "Luni dovedite de statele de plată citite: {total_text}. Nu se poate stabili \
+                 o vechime totală pentru perioada {}: o parte din statele de plată ale acestei \
+                 perioade nu au putut fi citite (vezi mai jos).",
+                c.period_text()
+            ),
+        ),
+        _ => f.paragraph(Face::Bold, 10.5, &format!("Total: {total_text}.")),
+    }
+    if let Some(c) = &r.coverage {
+        coverage_paragraphs(&mut f, c);
+    }
     f.gap(4.0);
     if periods.iter().any(|p| p.from.as_str() < "2005-07") {
         f.paragraph(
@@ -367,6 +459,9 @@ pub fn negative_pdf(head: &Letterhead, r: &Request, on: Date, by: &str) -> Resul
             who(r)
         ),
     );
+    if let Some(c) = &r.coverage {
+        coverage_paragraphs(&mut f, c);
+    }
     f.gap(6.0);
     f.paragraph(
         Face::Regular,

@@ -10,6 +10,7 @@ use time::Date;
 
 use crate::backend::{self, Images, Size};
 use crate::certificates::copy::{certified_copy_pdf, CopyPage};
+use crate::certificates::coverage::coverage;
 use crate::certificates::deadline::{iso_date, Clock};
 use crate::certificates::documents::{certificate_pdf, negative_pdf, Letterhead};
 use crate::certificates::error::{CertificateError, Result};
@@ -146,6 +147,10 @@ pub fn issue(
                 from: r.status,
                 action: "issued",
             });
+        }
+        if r.subject == Subject::Seniority {
+            let found = r.confirmed().map(|d| d.month.clone()).collect();
+            r.coverage = coverage(archive, r, &found)?;
         }
         let (kind, bytes) = render(archive, head, r, on, &actor.user)?;
         let put = archive.objects().put_bytes(&bytes)?;

@@ -63,6 +63,7 @@
 //! ```
 
 pub mod copy;
+pub mod coverage;
 pub mod deadline;
 pub mod documents;
 mod error;
@@ -73,6 +74,7 @@ pub mod periods;
 pub mod register;
 pub mod workspace;
 
+pub use coverage::{coverage, Coverage, MonthState};
 pub use deadline::{due_date, urgency, Clock, FixedClock, SystemClock, Urgency};
 pub use documents::Letterhead;
 pub use error::{CertificateError, Result};

@@ -359,6 +359,10 @@ pub struct Request {
     pub pages: Vec<PageRef>,
     /// What was issued.
     pub issued: Option<Issued>,
+    /// What the archive could say about each month of the period, as
+    /// it stood when the answer was issued.
+    #[serde(default)]
+    pub coverage: Option<crate::certificates::coverage::Coverage>,
     /// Everything done, oldest first.
     #[serde(default)]
     pub history: Vec<HistoryEntry>,

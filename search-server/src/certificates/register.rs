@@ -211,6 +211,7 @@ pub fn register(
         decisions: Vec::new(),
         pages: Vec::new(),
         issued: None,
+        coverage: None,
         history: vec![HistoryEntry {
             at: rfc3339(clock),
             user: actor.user.clone(),

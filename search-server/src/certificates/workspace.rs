@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::certificates::deadline::Clock;
 use crate::certificates::error::{CertificateError, Result};
 use crate::certificates::model::{Decision, Request, RequestNumber, Status};
+use crate::certificates::periods::month_index;
 use crate::certificates::register::{update, Actor};
 
 /// One hit and the decision on it.
@@ -141,12 +142,38 @@ fn same_word_count(r: &Request, printed: &str) -> bool {
         .any(|name| arhiva_index::tokens(name).len() == n)
 }
 
-/// The batch rule: `Some(true)` when the row's CNP is the petitioner's,
-/// or when the row has no (readable) CNP and the name matched every part,
-/// with no extra name on the row; `Some(false)` when the row carries
-/// another valid CNP or the name does not match fully; `None` when a
-/// person must look (no CNP was given and the hits carry several).
-pub fn auto_decision(r: &Request, e: &Evidence, hit_cnps: &[&str]) -> Option<bool> {
+/// The youngest age at which one is found on a payroll (the Labour Code
+/// allows work from 16, from 15 with the parents' consent; apprentices of
+/// the 1950s started at 14).
+const YOUNGEST_ON_PAYROLL: i64 = 14;
+
+/// The month of birth a valid CNP encodes (`year * 12 + month - 1`): the
+/// first digit gives the century (1/2: 1900s, 3/4: 1800s, 5/6: 2000s,
+/// 7/8: residents, taken as 1900s), the next six the date.
+fn born(cnp: &str) -> Option<i64> {
+    if !cnp_valid(cnp) {
+        return None;
+    }
+    let d = |i: usize| i64::from(cnp.as_bytes()[i] - b'0');
+    let century = match d(0) {
+        1 | 2 | 7 | 8 => 1900,
+        3 | 4 => 1800,
+        5 | 6 => 2000,
+        _ => return None,
+    };
+    let (year, month) = (century + d(1) * 10 + d(2), d(3) * 10 + d(4));
+    (1..=12).contains(&month).then_some(year * 12 + month - 1)
+}
+
+/// The batch rule for a hit of `month`: `Some(true)` when the row's CNP is
+/// the petitioner's, or when the row has no (readable) CNP and the name
+/// matched every part, with no extra name on the row, in a month when the
+/// petitioner (born as their CNP says) could have worked; `Some(false)`
+/// when the row carries another valid CNP, the name does not match fully,
+/// or the petitioner was a child then (a namesake of an older
+/// generation); `None` when a person must look (no CNP was given and the
+/// hits carry several).
+pub fn auto_decision(r: &Request, month: &str, e: &Evidence, hit_cnps: &[&str]) -> Option<bool> {
     let name_ok = matches!(e.matched_by, MatchedBy::Name | MatchedBy::NameAndCnp)
         && same_word_count(r, &e.name_as_printed);
     match (&r.petitioner.cnp, &e.cnp) {
@@ -154,7 +181,13 @@ pub fn auto_decision(r: &Request, e: &Evidence, hit_cnps: &[&str]) -> Option<boo
         (Some(_), Some(have)) if cnp_valid(have) => Some(false),
         // An unreadable CNP close to the one asked for: an OCR slip.
         (Some(want), Some(have)) => (name_ok && differing(want, have) <= 2).then_some(true),
-        (Some(_), None) => Some(name_ok),
+        (Some(want), None) => {
+            let child = match (born(want), month_index(month)) {
+                (Some(b), Some(m)) => m < b + YOUNGEST_ON_PAYROLL * 12,
+                _ => false,
+            };
+            Some(name_ok && !child)
+        }
         (None, _) => {
             if !name_ok {
                 return Some(false);
@@ -184,7 +217,7 @@ pub fn auto_decide(r: &Request, results: &PersonResults) -> (Vec<(String, Eviden
             if r.decision(&m.month, &e.cota, e.page).is_some() {
                 continue;
             }
-            match auto_decision(r, e, &cnps) {
+            match auto_decision(r, &m.month, e, &cnps) {
                 Some(c) => decided.push((m.month.clone(), e.clone(), c)),
                 None => open += 1,
             }
@@ -278,6 +311,7 @@ mod tests {
             decisions: Vec::new(),
             pages: Vec::new(),
             issued: None,
+            coverage: None,
             history: Vec::new(),
         }
     }
@@ -300,7 +334,7 @@ mod tests {
     #[test]
     fn the_batch_rule() {
         let r = request("Ion Popescu", Some(CNP));
-        let yes = |e: &Evidence| auto_decision(&r, e, &[]);
+        let yes = |e: &Evidence| auto_decision(&r, "2001-03", e, &[]);
         assert_eq!(
             yes(&row("Popescu Ion", Some(CNP), MatchedBy::NameAndCnp)),
             Some(true)
@@ -332,11 +366,31 @@ mod tests {
         );
         let no_cnp = request("Ion Popescu", None);
         let e = row("Popescu Ion", Some(CNP), MatchedBy::Name);
-        assert_eq!(auto_decision(&no_cnp, &e, &[CNP]), Some(true));
+        assert_eq!(auto_decision(&no_cnp, "2001-03", &e, &[CNP]), Some(true));
         assert_eq!(
-            auto_decision(&no_cnp, &e, &[CNP, OTHER]),
+            auto_decision(&no_cnp, "2001-03", &e, &[CNP, OTHER]),
             None,
             "two people: a person decides"
         );
+    }
+
+    #[test]
+    fn a_name_only_row_from_before_the_petitioner_could_work_is_a_namesake() {
+        // Born January 1980 (CNP 1800101221144).
+        let r = request("Ion Popescu", Some(CNP));
+        let e = row("Popescu Ion", None, MatchedBy::Name);
+        assert_eq!(auto_decision(&r, "1969-05", &e, &[]), Some(false));
+        assert_eq!(
+            auto_decision(&r, "1993-12", &e, &[]),
+            Some(false),
+            "13 years old"
+        );
+        assert_eq!(
+            auto_decision(&r, "1994-01", &e, &[]),
+            Some(true),
+            "14 years old"
+        );
+        assert_eq!(born(CNP), Some(1980 * 12));
+        assert_eq!(born("5000312026170"), Some(2000 * 12 + 2));
     }
 }

@@ -21,15 +21,22 @@ const AUDIT_ROWS: usize = 300;
 pub async fn batches(State(state): State<AppState>, viewer: Viewer) -> Result<Response> {
     viewer.require(Role::Arhivist)?;
     let archive = state.archive.clone();
-    let (b, q) = blocking(move || {
+    let (b, q, unread) = blocking(move || {
         let c = archive.catalog();
-        Ok((c.batches()?, c.quarantine()?))
+        let mut unread = 0u64;
+        c.for_each_page(|p| {
+            if p.flags.contains(&arhiva_store::PageFlag::NeedsOcr) {
+                unread += 1;
+            }
+            Ok(())
+        })?;
+        Ok((c.batches()?, c.quarantine()?, unread))
     })
     .await?;
     state
         .audit
         .record(&viewer.user, "view-batches", "", &viewer.ip);
-    Ok(views::admin::batches(&viewer, &b, &q).into_response())
+    Ok(views::admin::batches(&viewer, &b, &q, unread).into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -34,6 +34,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::auth::{Role, Viewer};
+use crate::certificates::coverage::for_workspace;
 use crate::certificates::deadline::parse_iso_date;
 use crate::certificates::issue::{file_name, render, stored_pdf};
 use crate::certificates::register::{self, Actor};
@@ -75,6 +76,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cereri/{nr}/pagini", post(pages))
         .route("/cereri/{nr}/redactare", post(draft))
         .route("/cereri/{nr}/emitere", post(issue_form))
+        .route("/cereri/{nr}/ocr", post(ocr_pages))
         .route("/cereri/{nr}/proiect.pdf", get(preview))
         .route("/cereri/{nr}/document.pdf", get(document))
         .route("/api/requests", get(api::list).post(api::create))
@@ -218,7 +220,7 @@ async fn show(
     viewer.require(Role::Arhivist)?;
     let n = number(path)?;
     let (archive, index, who) = (state.archive.clone(), state.index.clone(), actor(&viewer));
-    let (r, results) = blocking(move || {
+    let (r, results, cov) = blocking(move || {
         let r = register::load(&archive, n)?;
         let results = search(&index, &r)?;
         let r = if r.status == crate::certificates::Status::Registered {
@@ -227,7 +229,8 @@ async fn show(
         } else {
             r
         };
-        Ok((r, results))
+        let cov = for_workspace(&archive, &r, &workspace(&r, &results))?;
+        Ok((r, results, cov))
     })
     .await?;
     state
@@ -235,7 +238,17 @@ async fn show(
         .record(&viewer.user, "view-request", &n.to_string(), &viewer.ip);
     let ws = workspace(&r, &results);
     let ps = periods(r.confirmed());
-    Ok(views::requests::workspace(&viewer, &r, &ws, &ps, SystemClock.today()).into_response())
+    let job = state.jobs.ocr(&n.to_string());
+    Ok(views::requests::workspace(
+        &viewer,
+        &r,
+        &ws,
+        &ps,
+        cov.as_ref(),
+        job.as_ref(),
+        SystemClock.today(),
+    )
+    .into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -416,6 +429,77 @@ async fn pages(
     })
     .await?;
     Ok(Redirect::to(&request_url(n)).into_response())
+}
+
+/// `POST /cereri/{nr}/ocr`: OCR, in the background, the pages without
+/// text of the payroll dossiers the request cannot tell about; the
+/// workspace shows the progress.
+async fn ocr_pages(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    path: std::result::Result<Path<String>, PathRejection>,
+    f: std::result::Result<Form<TokenForm>, FormRejection>,
+) -> Result<Response> {
+    let f = form(f)?;
+    viewer.check_csrf(&f.csrf)?;
+    viewer.require(Role::Arhivist)?;
+    let n = number(path)?;
+    if let Some(install) = arhiva_ingest::ocr::missing_advice() {
+        return Err(ServerError::BadRequest {
+            message: format!("{} ({install})", viewer.lang.coverage().ocr_missing),
+        });
+    }
+    let (archive, index) = (state.archive.clone(), state.index.clone());
+    let pages: Vec<(String, u32)> = blocking(move || {
+        let r = register::load(&archive, n)?;
+        let cov = for_workspace(&archive, &r, &workspace(&r, &search(&index, &r)?))?;
+        Ok(cov
+            .map(|c| {
+                c.unread
+                    .iter()
+                    .flat_map(|u| u.pages.iter().map(|p| (u.cota.clone(), *p)))
+                    .collect()
+            })
+            .unwrap_or_default())
+    })
+    .await?;
+    let key = n.to_string();
+    if !pages.is_empty() && state.jobs.start_ocr(&key, pages.len()) {
+        state.audit.record(
+            &viewer.user,
+            "ocr-pages",
+            &format!("{key}: {} pages", pages.len()),
+            &viewer.ip,
+        );
+        let st = state.clone();
+        std::thread::spawn(move || {
+            let progress = |done: usize, _total: usize| st.jobs.update(&key, |j| j.done = done);
+            let run = arhiva_ingest::reread::ocr_stored_pages(
+                &st.archive,
+                Some(&st.index),
+                &pages,
+                &progress,
+            );
+            st.jobs.update(&key, |j| {
+                j.finished = true;
+                match run {
+                    Ok(r) => {
+                        j.read = r.read;
+                        j.failed = r
+                            .failed
+                            .iter()
+                            .map(|(c, p, why)| format!("{c} p. {p}: {why}"))
+                            .collect();
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "OCR of stored pages stopped");
+                        j.error = Some(e.to_string());
+                    }
+                }
+            });
+        });
+    }
+    Ok(Redirect::to(&format!("{}#acoperire", request_url(n))).into_response())
 }
 
 /// `POST /cereri/{nr}/redactare`

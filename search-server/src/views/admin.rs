@@ -10,11 +10,19 @@ use crate::users::UserRecord;
 use crate::views::layout::{page as shell, Chrome, Nav};
 
 /// Batches, newest first, and the quarantine.
-pub fn batches(v: &Viewer, batches: &[BatchRecord], quarantine: &[QuarantineEntry]) -> Markup {
+pub fn batches(
+    v: &Viewer,
+    batches: &[BatchRecord],
+    quarantine: &[QuarantineEntry],
+    unread: u64,
+) -> Markup {
     let t = v.lang.t();
     html! {
         (shell(&Chrome::of(v, Nav::Batches), t.batches_title, html! {
             h1 { (t.batches_title) }
+            @if unread > 0 {
+                p.notice.warn { ((v.lang.coverage().needs_ocr)(unread, arhiva_ingest::ocr::missing_advice())) }
+            }
             @if batches.is_empty() {
                 p.hint { (t.no_batches) }
             } @else {

@@ -12,7 +12,9 @@ use crate::certificates::workspace::Workspace;
 use crate::certificates::{
     due_date, urgency, DocumentKind, Period, Request, RequestKind, Status, Subject, Urgency,
 };
+use crate::certificates::{Coverage, MonthState};
 use crate::i18n::requests::RequestTexts;
+use crate::jobs::OcrJob;
 use crate::routes::page_url;
 use crate::routes::requests::request_url;
 use crate::views::layout::{page as shell, Chrome, Nav};
@@ -300,8 +302,117 @@ fn answer(v: &Viewer, t: &RequestTexts, r: &Request) -> Markup {
     }
 }
 
+/// The period month by month: a row per year, a cell per month coloured
+/// by what the desk knows, found months linking to their first page; then
+/// the payroll dossiers that could not be read.
+fn coverage(
+    v: &Viewer,
+    r: &Request,
+    ws: &Workspace,
+    c: Option<&Coverage>,
+    job: Option<&OcrJob>,
+) -> Markup {
+    let t = v.lang.coverage();
+    let Some(c) = c else {
+        return html! { h2 { (t.title) } p.hint { (t.none) } };
+    };
+    let months = c.months();
+    let mut years: Vec<&str> = months.iter().filter_map(|(m, _)| m.get(..4)).collect();
+    years.dedup();
+    let first_hit = |month: &str| {
+        ws.months
+            .iter()
+            .find(|m| m.month == month)
+            .and_then(|m| m.hits.iter().find(|h| h.decision != Some(false)))
+            .map(|h| page_url(&h.evidence.cota, h.evidence.page, &r.petitioner.name))
+    };
+    html! {
+        h2 #acoperire { (t.title) }
+        p.hint { (t.intro) }
+        p { b { (c.period_text()) } " — " (if c.requested { t.requested } else { t.derived }) }
+        p { ((t.counts)(c.found.len(), c.not_found.len(), c.no_payroll.len(), c.cannot_tell.len())) }
+        @if !c.complete() {
+            p.notice.warn { ((t.incomplete)(c.cannot_tell.len())) }
+        }
+        table.coverage {
+            thead { tr { th {} @for n in t.month_names { th { (n) } } } }
+            tbody {
+                @for y in &years {
+                    tr {
+                        th.mono { (y) }
+                        @for mo in 1..=12u32 {
+                            @let month = format!("{y}-{mo:02}");
+                            @match months.iter().find(|(m, _)| *m == month) {
+                                Some((_, s)) => {
+                                    td class=(format!("cov {}", s.as_str())) title=(format!("{month}: {}", t.state(*s))) {
+                                        @if let Some(href) = first_hit(&month).filter(|_| *s == MonthState::Found) {
+                                            a href=(href) { (t.state(*s)) }
+                                        } @else {
+                                            (t.state(*s))
+                                        }
+                                    }
+                                },
+                                None => td {},
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(j) = job {
+            @if j.finished {
+                p.notice.ok { ((t.ocr_done)(j.read, j.total)) }
+                @if let Some(e) = &j.error { p.notice.bad { (e) } }
+                @if !j.failed.is_empty() { ul.hint { @for f in &j.failed { li { (f) } } } }
+            } @else {
+                meta http-equiv="refresh" content="4";
+                p.notice.warn { ((t.ocr_running)(j.done, j.total)) }
+            }
+        }
+        @if !c.unread.is_empty() {
+            h3 { (t.unread_title) }
+            p.hint { (t.unread_intro) }
+            @let running = job.is_some_and(|j| !j.finished);
+            @if r.issued.is_none() && !running && c.unread.iter().any(|u| !u.pages.is_empty()) {
+                @match arhiva_ingest::ocr::missing_advice() {
+                    Some(install) => p.notice.warn { (t.ocr_missing) " (" (install) ")" },
+                    None => form.inline method="post" action=(format!("{}/ocr", request_url(r.number))) {
+                        input type="hidden" name="csrf" value=(v.csrf_token());
+                        button type="submit" { (t.ocr_now) }
+                    },
+                }
+            }
+            ul {
+                @for u in &c.unread {
+                    li {
+                        span.cota { (u.cota) } " (" (u.first_year) @if u.last_year != u.first_year { "–" (u.last_year) } ")"
+                        @if !u.pages.is_empty() {
+                            " · " (t.pages_without_text) ": "
+                            @for (i, p) in u.pages.iter().enumerate() {
+                                @if i > 0 { ", " }
+                                a href=(page_url(&u.cota, *p, "")) { (p) }
+                            }
+                        }
+                        @if !u.quarantined.is_empty() {
+                            " · " (t.quarantined) ": " (u.quarantined.join(", "))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// `GET /cereri/{nr}`
-pub fn workspace(v: &Viewer, r: &Request, ws: &Workspace, ps: &[Period], today: Date) -> Markup {
+pub fn workspace(
+    v: &Viewer,
+    r: &Request,
+    ws: &Workspace,
+    ps: &[Period],
+    cov: Option<&Coverage>,
+    job: Option<&OcrJob>,
+    today: Date,
+) -> Markup {
     let t = v.lang.req();
     let title = format!("{} {}", t.number, r.number);
     let mut history: Vec<_> = r.history.iter().collect();
@@ -314,7 +425,7 @@ pub fn workspace(v: &Viewer, r: &Request, ws: &Workspace, ps: &[Period], today: 
             h1 { (title) " " span.badge { (t.status_name(r.status)) } }
             (facts(t, r, today))
             @match r.subject {
-                Subject::Seniority => { (hits(v, t, r, ws)) (period_table(t, ps)) },
+                Subject::Seniority => { (coverage(v, r, ws, cov, job)) (hits(v, t, r, ws)) (period_table(t, ps)) },
                 Subject::Copies => { (copies(v, t, r)) },
             }
             (answer(v, t, r))

@@ -84,15 +84,22 @@ pub(super) async fn show(
     viewer.require(Role::Arhivist)?;
     let n = number(path)?;
     let r = load(&state, n).await?;
-    let index = state.index.clone();
+    let (index, archive) = (state.index.clone(), state.archive.clone());
     let rr = r.clone();
-    let results = blocking(move || Ok(search(&index, &rr)?)).await?;
+    let (results, cov) = blocking(move || {
+        let results = search(&index, &rr)?;
+        let cov =
+            crate::certificates::coverage::for_workspace(&archive, &rr, &workspace(&rr, &results))?;
+        Ok((results, cov))
+    })
+    .await?;
     state
         .audit
         .record(&viewer.user, "api-request", &n.to_string(), &viewer.ip);
     let mut v = api_value(&r, SystemClock.today());
     v["workspace"] = json!(workspace(&r, &results));
     v["periods"] = json!(periods(r.confirmed()));
+    v["coverage"] = json!(cov);
     Ok(Json(v).into_response())
 }
 

@@ -67,6 +67,7 @@ pub mod payroll;
 pub mod pdf;
 mod pdf_pages;
 mod pipeline;
+pub mod raster;
 mod report;
 pub mod sandbox;
 pub mod sidecar;
@@ -74,7 +75,7 @@ pub mod text;
 
 pub use error::{IngestError, Result};
 pub use pipeline::ingest_delivery;
-pub use report::{action, BatchReport, QuarantineItem};
+pub use report::{action, BatchReport, QuarantineItem, SlowFile};
 
 /// When to run OCR on pages that have no text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

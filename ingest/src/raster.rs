@@ -7,7 +7,7 @@
 //! they cannot read — old-style JPEG-in-TIFF, some CMYK and 16-bit
 //! variants, JPEG 2000 — goes to ImageMagick (`magick` or `convert`, which
 //! reads TIFF with libtiff and JPEG 2000 with OpenJPEG) as a separate
-//! process with a deadline ([`crate::sandbox::run_with_deadline`]); it
+//! process with a deadline (run by the sandbox helper); it
 //! hands back a PNG. A file neither reads is quarantined with the Rust
 //! decoder's reason. A file ImageMagick reads only with a warning about
 //! missing or damaged data stays quarantined: the vendor must deliver it

@@ -386,8 +386,21 @@ fn tiff_compressions_multipage_and_jpeg2000() {
                 ps.iter().map(|p| p.pdf_page).collect::<Vec<_>>(),
                 vec![Some(1), Some(2), Some(3)]
             );
+            // The middle page is the one drawn upside down.
+            let web = |p: &Page| {
+                image::open(arhiva_ingest::derivatives::web_path(archive.dir(), p))
+                    .expect("web")
+                    .to_luma8()
+            };
+            let (a, b) = (web(&ps[0]), web(&ps[1]));
+            let top = |g: &image::GrayImage| g.get_pixel(g.width() / 5, g.height() / 10)[0];
+            assert_ne!(top(&a) < 128, top(&b) < 128, "pages 1 and 2 differ");
         }
     }
+    // Nothing new the second time (each TIFF page is found in place).
+    drop(archive);
+    let (_, again) = ingest(&d);
+    assert_eq!(again.pages_new, 0);
 }
 
 /// Old-style JPEG-in-TIFF (compression 6) from libtiff's picture set:

@@ -394,7 +394,9 @@ fn open_source(ctx: &Ctx<'_>, dossier: &Dossier, s: Source) -> Result<Opened> {
     }
 }
 
-/// A TIFF with more than one page: its page count and bytes.
+/// A TIFF with more than one page: its page count and bytes. Only the
+/// directory chain is read to count; the bytes are read (once, for all its
+/// pages) only when there is more than one page.
 fn tiff_frames(path: &Path) -> Option<(u32, Arc<Vec<u8>>)> {
     let mut head = [0u8; 4];
     let mut f = fs::File::open(path).ok()?;
@@ -402,14 +404,18 @@ fn tiff_frames(path: &Path) -> Option<(u32, Arc<Vec<u8>>)> {
     if crate::detect::sniff(&head) != Format::Tiff {
         return None;
     }
-    let bytes = fs::read(path).ok()?;
-    let b = Arc::new(bytes);
-    let counted = Arc::clone(&b);
+    let file = path.to_path_buf();
     let n = sandbox::guarded(page::IMAGE_DEADLINE, move || {
-        raster::frame_count(&counted, Format::Tiff)
+        fs::File::open(&file)
+            .map(|f| raster::frame_count_reader(std::io::BufReader::new(f)))
+            .unwrap_or(1)
     })
     .unwrap_or(1);
-    (n > 1).then_some((n, b))
+    if n < 2 {
+        return None;
+    }
+    let bytes = fs::read(path).ok()?;
+    Some((n, Arc::new(bytes)))
 }
 
 /// A METS package description (`mets.xml`): recognised, not a page.

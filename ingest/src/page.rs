@@ -272,20 +272,35 @@ fn image_page(
     let mut text = None;
     let mut sorted: Vec<&PathBuf> = sidecars.iter().collect();
     sorted.sort_by_key(|p| sidecar_rank(p));
+    let mut bad_sidecars = Vec::new();
+    let size = ImageSize {
+        width: qa.width,
+        height: qa.height,
+        dpi,
+    };
     for s in sorted {
-        let size = ImageSize {
-            width: qa.width,
-            height: qa.height,
-            dpi,
-        };
         match read_sidecar(ctx, s, size) {
             Ok(Some(t)) => {
                 text = Some(t);
                 break;
             }
             Ok(None) => {}
-            Err(q) => r.events.extend(q.events),
+            Err(SidecarError::Read(q)) => r.events.extend(q.events),
+            Err(SidecarError::Parse(path, problem)) => bad_sidecars.push((path, problem)),
         }
+    }
+    let blank = qa.flags.contains(&PageFlag::Blank);
+    // Say what really happens to the page instead of the sidecar's text.
+    let instead = match &text {
+        Some((_, source)) => format!("the page's text comes from its {} sidecar", source.as_str()),
+        None if blank => "the page looks blank, so it is not OCR'd".to_string(),
+        None if ctx.ocr => "the page is OCR'd instead".to_string(),
+        None => "the page is marked needs OCR instead".to_string(),
+    };
+    for (path, p) in bad_sidecars {
+        let reason = format!("{}; {instead}", p.reason);
+        r.events
+            .extend(PageResult::quarantine(ctx, &path, p.code, reason).events);
     }
     let blank = qa.flags.contains(&PageFlag::Blank);
     let mut flags = qa.flags;
@@ -333,28 +348,30 @@ fn sidecar_rank(p: &Path) -> u8 {
     }
 }
 
-/// Read and parse a sidecar; problems are quarantined. `None` for a METS
-/// package description (noted in the report, no text in it).
+/// Why a sidecar gave no text.
+enum SidecarError {
+    /// It could not be read (already quarantined).
+    Read(PageResult),
+    /// It does not parse: quarantined by the caller, who knows what
+    /// happens to the page instead.
+    Parse(PathBuf, crate::sidecar::SidecarProblem),
+}
+
+/// Read and parse a sidecar. `None` for a METS package description (noted
+/// in the report, no text in it).
 fn read_sidecar(
     ctx: &Ctx<'_>,
     path: &Path,
     image: ImageSize,
-) -> std::result::Result<Option<(PageText, TextSource)>, PageResult> {
-    let bytes = read(ctx, path)?;
+) -> std::result::Result<Option<(PageText, TextSource)>, SidecarError> {
+    let bytes = read(ctx, path).map_err(SidecarError::Read)?;
     match parse_sidecar(&file_name(path), &bytes, Some(image)) {
         Ok(Sidecar::Text(t, source, _)) => Ok(Some((t, source))),
         Ok(Sidecar::Package) => {
             ctx.note_package(path);
             Ok(None)
         }
-        Err(p) => {
-            let reason = if ctx.ocr {
-                format!("{}; the page is OCR'd instead", p.reason)
-            } else {
-                format!("{}; the page is marked needs OCR instead", p.reason)
-            };
-            Err(PageResult::quarantine(ctx, path, p.code, reason))
-        }
+        Err(p) => Err(SidecarError::Parse(path.to_path_buf(), p)),
     }
 }
 

@@ -71,7 +71,12 @@ pub fn frame_count(bytes: &[u8], format: Format) -> u32 {
     if format != Format::Tiff {
         return 1;
     }
-    let Ok(mut dec) = tiff::decoder::Decoder::new(Cursor::new(bytes)) else {
+    frame_count_reader(Cursor::new(bytes))
+}
+
+/// [`frame_count`] of a TIFF read from `r` (only its directories are read).
+pub fn frame_count_reader<R: std::io::Read + std::io::Seek>(r: R) -> u32 {
+    let Ok(mut dec) = tiff::decoder::Decoder::new(r) else {
         return 1;
     };
     let mut n = 1;

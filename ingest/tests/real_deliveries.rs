@@ -507,6 +507,7 @@ fn page_xml_mets_and_abbyy_sidecars() {
 </document>"#,
     )
     .expect("write");
+    std::fs::write(t("plain.txt"), "Dispoziția primarului").expect("write");
     let d = delivery(&[
         (
             "X-1",
@@ -521,6 +522,15 @@ fn page_xml_mets_and_abbyy_sidecars() {
             vec![
                 ("0001.png".into(), t("p.png")),
                 ("0001.xml".into(), t("abbyy.xml")),
+            ],
+        ),
+        // A broken hOCR beside a good .txt: the text comes from the .txt.
+        (
+            "X-3",
+            vec![
+                ("0001.png".into(), t("p.png")),
+                ("0001.hocr".into(), t("abbyy.xml")),
+                ("0001.txt".into(), t("plain.txt")),
             ],
         ),
     ]);
@@ -559,6 +569,18 @@ fn page_xml_mets_and_abbyy_sidecars() {
     );
     let p = &pages(&archive, "X-2")[0];
     assert!(p.flags.contains(&PageFlag::NeedsOcr), "{:?}", p.flags);
+    let q = report
+        .quarantine
+        .iter()
+        .find(|q| q.file == "X-3/0001.hocr")
+        .unwrap_or_else(|| panic!("broken hOCR not quarantined: {:#?}", report.quarantine));
+    assert!(
+        q.reason.contains("comes from its sidecar-txt sidecar"),
+        "{}",
+        q.reason
+    );
+    let p = &pages(&archive, "X-3")[0];
+    assert_eq!(text_of(&archive, p), "Dispoziția primarului");
 }
 
 #[test]

@@ -3,11 +3,12 @@
 //! page's original object (and PDF page), so they can be thrown away and
 //! made again at any time ([`ensure`]).
 //!
-//! Made fast: during ingest they come from the image already decoded for
-//! the quality checks; the reduction is an integer box average (one pass
-//! over the pixels); pages are
-//! kept grey, as scanned; image-only PDF pages give their embedded
-//! JPEG (DCT stream) directly, nothing is rendered.
+//! Made fast: during ingest they come from the image already decoded (and
+//! turned upright) for the quality checks; the reduction is an integer box
+//! average (one pass over the pixels). Colour stays colour — stamps, blue
+//! ink and coloured forms must look as they do on paper — and grey scans
+//! stay grey; image-only PDF pages give their embedded JPEG (DCT stream)
+//! directly, nothing is rendered.
 
 use std::fs;
 use std::io::BufWriter;
@@ -15,10 +16,10 @@ use std::path::{Path, PathBuf};
 
 use arhiva_store::{Archive, Format, ObjectId, Page};
 use image::codecs::jpeg::JpegEncoder;
-use image::{DynamicImage, GrayImage};
+use image::{DynamicImage, GrayImage, RgbImage};
 
 use crate::error::{IngestError, IoContext, Result, StoreContext};
-use crate::{detect, image_qa, pdf};
+use crate::{detect, pdf};
 
 /// Width of a thumbnail.
 pub const THUMB_WIDTH: u32 = 200;
@@ -44,7 +45,7 @@ pub fn web_path(data_dir: &Path, page: &Page) -> PathBuf {
     base(data_dir, &page.document, page.pdf_page).with_extension("web.jpg")
 }
 
-fn save(img: &GrayImage, path: &Path) -> Result<()> {
+fn save(img: &DynamicImage, path: &Path) -> Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let file = fs::File::create(&tmp).ctx("create", &tmp)?;
     let mut w = BufWriter::new(file);
@@ -58,43 +59,65 @@ fn save(img: &GrayImage, path: &Path) -> Result<()> {
     fs::rename(&tmp, path).ctx("rename", path)
 }
 
-/// Shrink a grey image by an integer factor, averaging `k`×`k` blocks: a
-/// single pass over the pixels, much cheaper than a filtered resize.
-fn box_shrink(src: &GrayImage, k: u32) -> GrayImage {
-    let (w, h) = (src.width() / k, src.height() / k);
-    let raw = src.as_raw();
-    let sw = src.width() as usize;
+/// Shrink an 8-bit image of `channels` samples per pixel by an integer
+/// factor, averaging `k`×`k` blocks: a single pass over the pixels, much
+/// cheaper than a filtered resize.
+fn box_shrink(raw: &[u8], width: u32, height: u32, channels: usize, k: u32) -> (u32, u32, Vec<u8>) {
+    let (w, h) = (width / k, height / k);
+    let row_len = width as usize * channels;
     let k = k as usize;
     let area = (k * k) as u32;
-    let mut out = vec![0u8; w as usize * h as usize];
-    let mut acc = vec![0u32; w as usize];
+    let out_row = w as usize * channels;
+    let mut out = vec![0u8; out_row * h as usize];
+    let mut acc = vec![0u32; out_row];
     for oy in 0..h as usize {
         acc.iter_mut().for_each(|a| *a = 0);
         for y in oy * k..oy * k + k {
-            let row = &raw[y * sw..y * sw + w as usize * k];
-            for (ox, chunk) in row.chunks_exact(k).enumerate() {
-                acc[ox] += chunk.iter().map(|&p| u32::from(p)).sum::<u32>();
+            let row = &raw[y * row_len..y * row_len + w as usize * k * channels];
+            for (ox, block) in row.chunks_exact(k * channels).enumerate() {
+                for (i, &p) in block.iter().enumerate() {
+                    acc[ox * channels + i % channels] += u32::from(p);
+                }
             }
         }
-        for (o, a) in out[oy * w as usize..(oy + 1) * w as usize]
-            .iter_mut()
-            .zip(&acc)
-        {
+        for (o, a) in out[oy * out_row..(oy + 1) * out_row].iter_mut().zip(&acc) {
             *o = (a / area) as u8;
         }
     }
-    GrayImage::from_raw(w, h, out).unwrap_or_else(|| GrayImage::new(1, 1))
+    (w, h, out)
 }
 
 /// Reduce to at most `width` pixels wide (and more than half of it) by an
 /// integer box shrink: "about 1200 px" is what the viewer needs, and a
 /// fractional resize costs more than the decode.
-fn reduce(gray: &GrayImage, width: u32) -> GrayImage {
-    let k = gray.width().div_ceil(width.max(1));
-    if k >= 2 {
-        box_shrink(gray, k)
-    } else {
-        gray.clone()
+fn reduce(img: &DynamicImage, width: u32) -> DynamicImage {
+    let k = img.width().div_ceil(width.max(1));
+    if k < 2 {
+        return img.clone();
+    }
+    match img {
+        DynamicImage::ImageLuma8(g) => {
+            let (w, h, v) = box_shrink(g.as_raw(), g.width(), g.height(), 1, k);
+            GrayImage::from_raw(w, h, v)
+                .map(DynamicImage::ImageLuma8)
+                .unwrap_or_else(|| DynamicImage::new_luma8(1, 1))
+        }
+        DynamicImage::ImageRgb8(c) => {
+            let (w, h, v) = box_shrink(c.as_raw(), c.width(), c.height(), 3, k);
+            RgbImage::from_raw(w, h, v)
+                .map(DynamicImage::ImageRgb8)
+                .unwrap_or_else(|| DynamicImage::new_rgb8(1, 1))
+        }
+        other => reduce(&eight_bit(other), width),
+    }
+}
+
+/// 8-bit grey for grey scans, 8-bit RGB for colour ones.
+fn eight_bit(img: &DynamicImage) -> DynamicImage {
+    match img {
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => img.clone(),
+        other if other.color().has_color() => DynamicImage::ImageRgb8(other.to_rgb8()),
+        other => DynamicImage::ImageLuma8(other.to_luma8()),
     }
 }
 
@@ -111,15 +134,10 @@ pub fn write(
     }
     let web_p = b.with_extension("web.jpg");
     let thumb_p = b.with_extension("thumb.jpg");
-    let owned;
-    let gray = match img {
-        DynamicImage::ImageLuma8(g) => g,
-        other => {
-            owned = other.to_luma8();
-            &owned
-        }
+    let web = match img {
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => reduce(img, WEB_WIDTH),
+        other => reduce(&eight_bit(other), WEB_WIDTH),
     };
-    let web = reduce(gray, WEB_WIDTH);
     let thumb = reduce(&web, THUMB_WIDTH);
     save(&web, &web_p)?;
     save(&thumb, &thumb_p)?;
@@ -151,19 +169,9 @@ fn render_pdf_page(data_dir: &Path, doc: &ObjectId, bytes: &[u8], n: u32) -> Opt
     std::fs::write(&pdf, bytes).ok()?;
     let page = n.to_string();
     let mut cmd = std::process::Command::new("pdftoppm");
-    cmd.args([
-        "-f",
-        &page,
-        "-l",
-        &page,
-        "-r",
-        "110",
-        "-gray",
-        "-png",
-        "-singlefile",
-    ])
-    .arg(&pdf)
-    .arg(&stem);
+    cmd.args(["-f", &page, "-l", &page, "-r", "110", "-png", "-singlefile"])
+        .arg(&pdf)
+        .arg(&stem);
     let deadline = std::time::Duration::from_secs(30);
     let png = stem.with_extension("png");
     let out = match crate::sandbox::run_with_deadline(cmd, None, deadline) {
@@ -194,11 +202,16 @@ pub fn ensure(archive: &Archive, page: &Page) -> Result<Option<(PathBuf, PathBuf
                 None => return Ok(None),
             },
         },
-        (f @ (Format::Tiff | Format::Jpeg | Format::Png), _) => (bytes, f),
+        (f @ (Format::Tiff | Format::Jpeg | Format::Png | Format::Jp2), _) => (bytes, f),
         _ => return Ok(None),
     };
-    let img = match image_qa::decode(&img_bytes, format) {
-        Ok(i) => i,
+    // A page of a multi-page TIFF is its directory `pdf_page - 1`.
+    let frame = match format {
+        Format::Tiff => page.pdf_page.map_or(0, |p| p.saturating_sub(1)),
+        _ => 0,
+    };
+    let img = match crate::raster::decode_page(&img_bytes, format, frame) {
+        Ok(d) => d.image,
         Err(_) => return Ok(None),
     };
     write(dir, &page.document, page.pdf_page, &img).map(Some)

@@ -1,20 +1,24 @@
-//! One dossier: its folder's files grouped into pages, the pages processed
-//! in parallel, then one group commit with the dossier's events.
+//! One dossier: its folder's files grouped into pages (a PDF or a
+//! multi-page TIFF gives several), the pages processed in parallel, then one
+//! group commit with the dossier's events.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
 
-use arhiva_store::{Dossier, Event};
+use arhiva_store::{Dossier, Event, Format};
 use rayon::prelude::*;
 
 use crate::detect::{role, Role};
 use crate::error::{IoContext, Result, StoreContext};
 use crate::inventory::InventoryRow;
 use crate::page::{self, PageJob, PageResult};
+use crate::pdf_pages::{self, OpenedPdf};
 use crate::pipeline::{Ctx, DEFAULT_FOND};
 use crate::report::QuarantineItem;
-use crate::IngestEvent;
+use crate::{raster, sandbox, IngestEvent};
 
 /// The dossier record an inventory row describes.
 pub(crate) fn dossier_of(ctx: &Ctx<'_>, row: &InventoryRow) -> Dossier {
@@ -71,7 +75,7 @@ pub(crate) fn ingest(ctx: &Ctx<'_>, row: &InventoryRow, folder: Option<&Path>) -
     }
     ctx.tally(|s| s.dossiers += 1);
     let (jobs, files) = match folder {
-        Some(dir) => plan(ctx, dir, &mut events)?,
+        Some(dir) => plan(ctx, &dossier, dir, &mut events)?,
         None => (Vec::new(), 0),
     };
     (ctx.on_event)(IngestEvent::DossierStarted {
@@ -80,12 +84,26 @@ pub(crate) fn ingest(ctx: &Ctx<'_>, row: &InventoryRow, folder: Option<&Path>) -
     });
     let results: Vec<Result<PageResult>> = jobs
         .par_iter()
-        .map(|job| page::process(ctx, &dossier, job))
+        .map(|job| {
+            let t = Instant::now();
+            let r = page::process(ctx, &dossier, job);
+            ctx.timed(job.file(), t.elapsed());
+            r
+        })
         .collect();
     let mut to_index = Vec::new();
+    let mut documents = HashSet::new();
     for r in results {
         let r = r?;
-        events.extend(r.events);
+        for ev in r.events {
+            // The pages of a multi-page file each store its document.
+            if let Event::DocumentStored { document } = &ev {
+                if !documents.insert(document.object) {
+                    continue;
+                }
+            }
+            events.push(ev);
+        }
         to_index.extend(r.index);
     }
     ctx.commit(events)?;
@@ -98,8 +116,45 @@ pub(crate) fn ingest(ctx: &Ctx<'_>, row: &InventoryRow, folder: Option<&Path>) -
     Ok(())
 }
 
+/// A file that gives the dossier pages.
+enum Source {
+    /// A page image (maybe a multi-page TIFF) and its sidecars.
+    Image {
+        path: PathBuf,
+        number: Option<u32>,
+        sidecars: Vec<PathBuf>,
+    },
+    /// A PDF.
+    Pdf { path: PathBuf, number: Option<u32> },
+}
+
+impl Source {
+    fn path(&self) -> &Path {
+        match self {
+            Source::Image { path, .. } | Source::Pdf { path, .. } => path,
+        }
+    }
+
+    fn number(&self) -> Option<u32> {
+        match self {
+            Source::Image { number, .. } | Source::Pdf { number, .. } => *number,
+        }
+    }
+}
+
 /// Group a folder's files into page jobs; quarantine what fits nowhere.
-fn plan(ctx: &Ctx<'_>, dir: &Path, events: &mut Vec<Event>) -> Result<(Vec<PageJob>, usize)> {
+///
+/// Files that give pages are taken in order: those named by a page number
+/// (`0001.tif`, `0002.pdf`) by that number, then the others (`dosar.pdf`,
+/// `anexa.pdf`, `registru.tif`) by name. A file's first page gets its own
+/// number when it is free, else the next free one; a PDF or a multi-page
+/// TIFF takes as many numbers as it has pages.
+fn plan(
+    ctx: &Ctx<'_>,
+    dossier: &Dossier,
+    dir: &Path,
+    events: &mut Vec<Event>,
+) -> Result<(Vec<PageJob>, usize)> {
     let mut names: Vec<(String, PathBuf)> = Vec::new();
     for e in fs::read_dir(dir).ctx("list", dir)? {
         let p = e.ctx("list", dir)?.path();
@@ -114,16 +169,16 @@ fn plan(ctx: &Ctx<'_>, dir: &Path, events: &mut Vec<Event>) -> Result<(Vec<PageJ
                 format!("{}/", ctx.rel(&p)),
                 None,
                 "unexpected-file",
-                "sub-folders in a dossier folder are not read",
+                "sub-folders in a dossier folder are not read (vezi docs/delivery.md §2)",
             );
             events.extend(ctx.quarantine(item));
         }
     }
     names.sort();
     let files = names.len();
-    let mut scans: BTreeMap<u32, PathBuf> = BTreeMap::new();
+    let mut numbered: BTreeMap<u32, Source> = BTreeMap::new();
+    let mut unnumbered: Vec<Source> = Vec::new();
     let mut sidecars: BTreeMap<u32, Vec<PathBuf>> = BTreeMap::new();
-    let mut pdfs: Vec<PathBuf> = Vec::new();
     let q = |path: &Path, code: &str, reason: String, events: &mut Vec<Event>| {
         let item = QuarantineItem::new(ctx.rel(path), None, code, reason);
         events.extend(ctx.quarantine(item));
@@ -132,75 +187,243 @@ fn plan(ctx: &Ctx<'_>, dir: &Path, events: &mut Vec<Event>) -> Result<(Vec<PageJ
         if name.starts_with('.') || name.eq_ignore_ascii_case("thumbs.db") {
             continue;
         }
-        let is_pdf_name = name.to_ascii_lowercase().ends_with(".pdf");
-        match (role(&name), page_number(&name)) {
-            (Role::Scan, _) if is_pdf_name && page_number(&name).is_none() => pdfs.push(path),
-            (Role::Scan, Some(n)) => {
-                if let std::collections::btree_map::Entry::Vacant(e) = scans.entry(n) {
-                    e.insert(path);
+        let lower = name.to_ascii_lowercase();
+        let is_pdf = lower.ends_with(".pdf");
+        let is_tiff = lower.ends_with(".tif") || lower.ends_with(".tiff");
+        let number = page_number(&name);
+        let role = role(&name);
+        let takes = role == Role::Scan && (number.is_some() || is_pdf || is_tiff);
+        match (role, number, takes) {
+            (Role::Scan, number, true) => {
+                let source = if is_pdf {
+                    Source::Pdf {
+                        path: path.clone(),
+                        number,
+                    }
                 } else {
-                    q(
-                        &path,
-                        "duplicate-page",
-                        format!("another file already holds page {n}"),
-                        events,
-                    );
+                    Source::Image {
+                        path: path.clone(),
+                        number,
+                        sidecars: Vec::new(),
+                    }
+                };
+                match number {
+                    None => unnumbered.push(source),
+                    Some(n) => {
+                        if let std::collections::btree_map::Entry::Vacant(e) = numbered.entry(n) {
+                            e.insert(source);
+                        } else {
+                            q(
+                                &path,
+                                "duplicate-page",
+                                format!(
+                                    "another file already holds page {n} (vezi docs/delivery.md §2)"
+                                ),
+                                events,
+                            );
+                        }
+                    }
                 }
             }
-            (Role::Sidecar, Some(n)) => sidecars.entry(n).or_default().push(path),
-            (Role::Other, _) => q(
+            (Role::Sidecar, Some(n), _) => sidecars.entry(n).or_default().push(path),
+            (Role::Sidecar, None, _) if is_package(&path) => ctx.note_package(&path),
+            (Role::Other, _, _) => q(
                 &path,
                 "unsupported-format",
-                format!("{name} is not a page image, PDF or OCR sidecar"),
+                format!(
+                    "{name} is not a page image, PDF or OCR sidecar (vezi docs/delivery.md §3)"
+                ),
                 events,
             ),
-            (_, None) => q(
+            (_, _, _) => q(
                 &path,
                 "unexpected-file",
-                format!("{name} is not named after its page number (NNNN.ext)"),
+                format!(
+                    "{name} is not named after its page number (NNNN.ext; vezi docs/delivery.md §2)"
+                ),
                 events,
             ),
         }
     }
     let mut jobs = Vec::new();
-    if pdfs.len() > 1 {
-        for p in pdfs.drain(1..) {
-            q(
-                &p,
-                "unexpected-file",
-                "more than one PDF in the dossier folder; only the first is read".into(),
-                events,
-            );
-        }
-    }
-    let text_only = scans.is_empty() && pdfs.is_empty();
-    if text_only {
+    if numbered.is_empty() && unnumbered.is_empty() {
         for (n, side) in sidecars {
             jobs.push(PageJob::TextOnly {
                 page: n,
                 files: side,
             });
         }
-    } else {
-        for (n, side) in sidecars.iter() {
-            if !scans.contains_key(n) {
+        return Ok((jobs, files));
+    }
+    for (n, side) in std::mem::take(&mut sidecars) {
+        match numbered.get_mut(&n) {
+            Some(Source::Image { sidecars, .. }) => sidecars.extend(side),
+            Some(Source::Pdf { .. }) => {
+                for s in side {
+                    let reason = format!(
+                        "sidecar of {n:04}.pdf: a PDF's text comes from its own text layer \
+                         or from OCR (vezi docs/delivery.md §5)"
+                    );
+                    q(&s, "orphan-sidecar", reason, events);
+                }
+            }
+            None => {
                 for s in side {
                     let reason = format!("sidecar has no image ({n:04}.* missing)");
-                    q(s, "orphan-sidecar", reason, events);
+                    q(&s, "orphan-sidecar", reason, events);
                 }
             }
         }
-        for (n, scan) in scans {
-            let side = sidecars.remove(&n).unwrap_or_default();
-            jobs.push(PageJob::Image {
-                page: n,
-                scan,
-                sidecars: side,
-            });
+    }
+    let sources: Vec<Source> = numbered.into_values().chain(unnumbered).collect();
+    // Open every file that may hold several pages, in parallel.
+    let opened: Vec<Result<Opened>> = sources
+        .into_par_iter()
+        .map(|s| {
+            let t = Instant::now();
+            let file = s.path().to_path_buf();
+            let r = open_source(ctx, dossier, s);
+            ctx.timed(Some(&file), t.elapsed());
+            r
+        })
+        .collect();
+    let mut next = 1u32;
+    for o in opened {
+        let o = o?;
+        if let Opened::Rejected(evs) = o {
+            events.extend(evs);
+            continue;
         }
-        if let Some(p) = pdfs.pop() {
-            jobs.push(PageJob::Pdf { path: p });
+        let first = o.number().map_or(next, |n| n.max(next));
+        match o {
+            Opened::Rejected(_) => {}
+            Opened::Image {
+                path,
+                sidecars,
+                frames: None,
+                ..
+            } => {
+                jobs.push(PageJob::Image {
+                    page: first,
+                    scan: path,
+                    sidecars,
+                    frame: None,
+                });
+                next = first + 1;
+            }
+            Opened::Image {
+                path,
+                sidecars,
+                frames: Some((count, bytes)),
+                ..
+            } => {
+                for s in sidecars {
+                    let reason = "sidecar of a multi-page TIFF: its pages are OCR'd \
+                                  (vezi docs/delivery.md §5)"
+                        .to_string();
+                    q(&s, "orphan-sidecar", reason, events);
+                }
+                for index in 0..count {
+                    jobs.push(PageJob::Image {
+                        page: first + index,
+                        scan: path.clone(),
+                        sidecars: Vec::new(),
+                        frame: Some(page::Frame {
+                            index,
+                            bytes: Arc::clone(&bytes),
+                        }),
+                    });
+                }
+                next = first + count;
+            }
+            Opened::Pdf { pdf, .. } => {
+                let count = pdf.page_count();
+                jobs.push(PageJob::Pdf {
+                    first,
+                    pdf: Arc::new(pdf),
+                });
+                next = first + count;
+            }
         }
     }
     Ok((jobs, files))
+}
+
+/// A source, opened far enough to know its page count.
+enum Opened {
+    /// Quarantined already: its events.
+    Rejected(Vec<Event>),
+    Image {
+        path: PathBuf,
+        number: Option<u32>,
+        sidecars: Vec<PathBuf>,
+        /// A multi-page TIFF: its page count and bytes.
+        frames: Option<(u32, Arc<Vec<u8>>)>,
+    },
+    Pdf {
+        pdf: OpenedPdf,
+        number: Option<u32>,
+    },
+}
+
+impl Opened {
+    fn number(&self) -> Option<u32> {
+        match self {
+            Opened::Rejected(_) => None,
+            Opened::Image { number, .. } | Opened::Pdf { number, .. } => *number,
+        }
+    }
+}
+
+fn open_source(ctx: &Ctx<'_>, dossier: &Dossier, s: Source) -> Result<Opened> {
+    let number = s.number();
+    match s {
+        Source::Pdf { path, .. } => Ok(match pdf_pages::open(ctx, dossier, &path)? {
+            Ok(pdf) => Opened::Pdf { pdf, number },
+            Err(evs) => Opened::Rejected(evs),
+        }),
+        Source::Image { path, sidecars, .. } => {
+            let frames = tiff_frames(&path);
+            Ok(Opened::Image {
+                path,
+                number,
+                sidecars,
+                frames,
+            })
+        }
+    }
+}
+
+/// A TIFF with more than one page: its page count and bytes. Only the
+/// directory chain is read to count; the bytes are read (once, for all its
+/// pages) only when there is more than one page.
+fn tiff_frames(path: &Path) -> Option<(u32, Arc<Vec<u8>>)> {
+    let mut head = [0u8; 4];
+    let mut f = fs::File::open(path).ok()?;
+    std::io::Read::read_exact(&mut f, &mut head).ok()?;
+    if crate::detect::sniff(&head) != Format::Tiff {
+        return None;
+    }
+    let file = path.to_path_buf();
+    let n = sandbox::guarded(page::IMAGE_DEADLINE, move || {
+        fs::File::open(&file)
+            .map(|f| raster::frame_count_reader(std::io::BufReader::new(f)))
+            .unwrap_or(1)
+    })
+    .unwrap_or(1);
+    if n < 2 {
+        return None;
+    }
+    let bytes = fs::read(path).ok()?;
+    Some((n, Arc::new(bytes)))
+}
+
+/// A METS package description (`mets.xml`): recognised, not a page.
+fn is_package(path: &Path) -> bool {
+    let mut head = vec![0u8; 4096];
+    let Ok(mut f) = fs::File::open(path) else {
+        return false;
+    };
+    let n = std::io::Read::read(&mut f, &mut head).unwrap_or(0);
+    crate::detect::xml_kind(&head[..n]) == Some(crate::detect::XmlKind::Mets)
 }

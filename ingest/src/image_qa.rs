@@ -45,26 +45,29 @@ pub fn decode(bytes: &[u8], format: Format) -> Result<DynamicImage, ImageProblem
     limits.max_image_width = Some(40_000);
     limits.max_image_height = Some(40_000);
     reader.limits(limits);
-    reader.decode().map_err(|e| {
-        let msg = e.to_string();
-        let lower = msg.to_lowercase();
-        let truncated = lower.contains("eof")
-            || lower.contains("end of file")
-            || lower.contains("unexpected end")
-            || lower.contains("truncat")
-            || lower.contains("failed to fill whole buffer")
-            || lower.contains("not enough data");
-        if matches!(e, image::ImageError::Limits(_)) {
-            (
-                "image-too-large",
-                format!("image exceeds decode limits: {msg}"),
-            )
-        } else if truncated {
-            ("truncated-image", format!("image data ends early: {msg}"))
-        } else {
-            ("undecodable-image", format!("image does not decode: {msg}"))
-        }
-    })
+    reader.decode().map_err(|e| classify(&e))
+}
+
+/// The quarantine code and reason for a decoder error.
+pub fn classify(e: &image::ImageError) -> ImageProblem {
+    let msg = e.to_string();
+    let lower = msg.to_lowercase();
+    let truncated = lower.contains("eof")
+        || lower.contains("end of file")
+        || lower.contains("unexpected end")
+        || lower.contains("truncat")
+        || lower.contains("failed to fill whole buffer")
+        || lower.contains("not enough data");
+    if matches!(e, image::ImageError::Limits(_)) {
+        (
+            "image-too-large",
+            format!("image exceeds decode limits: {msg}"),
+        )
+    } else if truncated {
+        ("truncated-image", format!("image data ends early: {msg}"))
+    } else {
+        ("undecodable-image", format!("image does not decode: {msg}"))
+    }
 }
 
 /// Run the checks on a decoded image.

@@ -3,8 +3,10 @@
 //! A delivery is a folder as a digitization vendor hands it over:
 //! `inventar.csv` (one row per dossier), usually `nomenclator.csv` (the
 //! retention terms by indicativ), and one folder per dossier named by its
-//! cotă, holding page images `NNNN.tif|jpg|png` with OCR sidecars
-//! (`NNNN.txt`, `.hocr`, ALTO `.xml`) or one PDF. [`ingest_delivery`] reads
+//! cotă, holding page images `NNNN.tif|jpg|png|jp2` with OCR sidecars
+//! (`NNNN.txt`, `.hocr`, ALTO or PAGE `.xml`), PDFs (one per page, one or
+//! several per dossier) or multi-page TIFFs; `docs/delivery.md` is the
+//! contract vendors follow. [`ingest_delivery`] reads
 //! it into the archive: originals into the content store, the facts into the
 //! journal (and so the catalog), page texts into the search index.
 //!
@@ -18,9 +20,11 @@
 //! 2. **Dossiers in parallel** (rayon; pages of a dossier in parallel too):
 //!    each file is read once; its format comes from its bytes
 //!    ([`detect`]), never from its name; images are decoded under limits
-//!    for the quality checks ([`image_qa`]) and the web derivatives
-//!    ([`derivatives`]); text comes from the sidecar ([`sidecar`]), the PDF
-//!    text layer ([`pdf`]) or `tesseract` ([`ocr`]), else the page is
+//!    ([`raster`]: Rust decoders, ImageMagick for the rest, orientation
+//!    applied) for the quality checks ([`image_qa`]) and the web
+//!    derivatives ([`derivatives`]); text comes from the sidecar
+//!    ([`sidecar`]), the PDF text layer ([`pdf`], poppler when lopdf gives
+//!    up) or `tesseract` ([`ocr`]), else the page is
 //!    flagged "needs OCR" for a later run. Payroll pages ([`payroll`]) get
 //!    their month and person rows.
 //! 3. **Commit per dossier**: objects are written first, then one journal
@@ -67,6 +71,7 @@ pub mod payroll;
 pub mod pdf;
 mod pdf_pages;
 mod pipeline;
+pub mod raster;
 mod report;
 pub mod reread;
 pub mod sandbox;
@@ -75,7 +80,7 @@ pub mod text;
 
 pub use error::{IngestError, Result};
 pub use pipeline::ingest_delivery;
-pub use report::{action, BatchReport, QuarantineItem};
+pub use report::{action, BatchReport, QuarantineItem, SlowFile};
 
 /// When to run OCR on pages that have no text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

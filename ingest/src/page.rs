@@ -1,7 +1,8 @@
-//! One page job: an image with its sidecars, a text-only page, or a whole
-//! PDF. Each reads its file once, skips what the catalog already holds with
-//! the same object id, quarantines what it cannot use, and returns the
-//! journal events for the dossier's group commit.
+//! One page job: an image (or one page of a multi-page TIFF) with its
+//! sidecars, a text-only page, or the pages of one PDF. Each reads its file
+//! once, skips what the catalog already holds with the same object id,
+//! quarantines what it cannot use, and returns the journal events for the
+//! dossier's group commit.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,25 +15,51 @@ use crate::detect::{by_extension, describe, sniff};
 use crate::error::{Result, StoreContext};
 use crate::pipeline::Ctx;
 use crate::report::QuarantineItem;
-use crate::sidecar::{parse_alto, parse_hocr, parse_txt, PageText};
-use crate::{derivatives, image_qa, ocr, payroll, sandbox, IngestEvent};
+use crate::sidecar::{parse_sidecar, ImageSize, PageText, Sidecar};
+use crate::{derivatives, image_qa, ocr, payroll, raster, sandbox, IngestEvent};
 
 /// How long decoding one image may take.
 pub(crate) const IMAGE_DEADLINE: Duration = Duration::from_secs(60);
 
 /// Work for one page (or one PDF).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) enum PageJob {
-    /// `NNNN.tif|jpg|png` and its sidecars.
+    /// `NNNN.tif|jpg|png|jp2` and its sidecars, or one page of a
+    /// multi-page TIFF.
     Image {
         page: u32,
         scan: PathBuf,
         sidecars: Vec<PathBuf>,
+        frame: Option<Frame>,
     },
     /// A text-only delivery: the sidecar is the page.
     TextOnly { page: u32, files: Vec<PathBuf> },
-    /// The dossier's PDF.
-    Pdf { path: PathBuf },
+    /// A PDF of the dossier, its pages numbered from `first`.
+    Pdf {
+        first: u32,
+        pdf: Arc<crate::pdf_pages::OpenedPdf>,
+    },
+}
+
+impl PageJob {
+    /// The file the job reads.
+    pub(crate) fn file(&self) -> Option<&Path> {
+        match self {
+            PageJob::Image { scan, .. } => Some(scan),
+            PageJob::TextOnly { files, .. } => files.first().map(PathBuf::as_path),
+            PageJob::Pdf { pdf, .. } => Some(pdf.path()),
+        }
+    }
+}
+
+/// One page of a multi-page TIFF: its index and the file's bytes, read
+/// once for all its pages.
+#[derive(Debug, Clone)]
+pub(crate) struct Frame {
+    /// 0-based.
+    pub index: u32,
+    /// The whole file.
+    pub bytes: Arc<Vec<u8>>,
 }
 
 /// Events for the group commit, and pages for the index.
@@ -74,9 +101,10 @@ pub(crate) fn process(ctx: &Ctx<'_>, dossier: &Dossier, job: &PageJob) -> Result
             page,
             scan,
             sidecars,
-        } => image_page(ctx, dossier, *page, scan, sidecars),
+            frame,
+        } => image_page(ctx, dossier, *page, scan, sidecars, frame.as_ref()),
         PageJob::TextOnly { page, files } => text_page(ctx, dossier, *page, files),
-        PageJob::Pdf { path } => crate::pdf_pages::pdf_pages(ctx, dossier, path),
+        PageJob::Pdf { first, pdf } => crate::pdf_pages::pdf_pages(ctx, dossier, pdf, *first),
     }
 }
 
@@ -158,84 +186,129 @@ fn image_page(
     n: u32,
     scan: &Path,
     sidecars: &[PathBuf],
+    frame: Option<&Frame>,
 ) -> Result<PageResult> {
-    let bytes = match read(ctx, scan) {
-        Ok(b) => b,
-        Err(r) => return Ok(r),
+    let shared = match frame {
+        Some(f) => Arc::clone(&f.bytes),
+        None => match read(ctx, scan) {
+            Ok(b) => Arc::new(b),
+            Err(r) => return Ok(r),
+        },
     };
+    let index = frame.map_or(0, |f| f.index);
     let name = file_name(scan);
-    let format = sniff(&bytes);
+    let format = sniff(&shared);
     let claimed = by_extension(&name);
-    if !matches!(format, Format::Tiff | Format::Jpeg | Format::Png) || claimed != Some(format) {
+    let page_image = matches!(
+        format,
+        Format::Tiff | Format::Jpeg | Format::Png | Format::Jp2
+    );
+    if !page_image || claimed != Some(format) {
         let ext = name
             .rsplit_once('.')
             .map(|(_, e)| e.to_string())
             .unwrap_or_default();
+        let what = describe(&shared);
         let (code, reason) = match claimed {
-            Some(Format::Tiff | Format::Jpeg | Format::Png) => (
+            Some(Format::Tiff | Format::Jpeg | Format::Png | Format::Jp2) => (
                 "wrong-extension",
-                format!("file named .{ext} holds {} data", describe(&bytes)),
+                format!("file named .{ext} holds {what} data (vezi docs/delivery.md §4)"),
+            ),
+            _ if page_image => (
+                "wrong-extension",
+                format!("file named .{ext} holds {what} data (vezi docs/delivery.md §4)"),
             ),
             _ => (
                 "unsupported-format",
                 format!(
-                    "{} images are not archival page formats (TIFF, JPEG, PNG, PDF)",
-                    describe(&bytes)
+                    "{what} is not an archival page format: deliver TIFF, JPEG, PNG, \
+                     JPEG 2000 or PDF (vezi docs/delivery.md §3)"
                 ),
             ),
         };
         return Ok(PageResult::quarantine(ctx, scan, code, reason));
     }
-    let id = ObjectId::of(&bytes);
+    let id = ObjectId::of(&shared);
     let existing = ctx
         .archive
         .catalog()
         .page(&dossier.cota, n)
         .in_delivery(scan)?;
+    let share = if index == 0 { shared.len() as u64 } else { 0 };
     if let Some(p) = existing.as_ref().filter(|p| up_to_date(ctx, p, &id)) {
-        return unchanged(ctx, p.clone(), bytes.len() as u64);
+        return unchanged(ctx, p.clone(), share);
     }
-    let shared = Arc::new(bytes);
     let for_decode = Arc::clone(&shared);
-    let img = match sandbox::guarded(IMAGE_DEADLINE, move || {
-        image_qa::decode(&for_decode, format)
+    let decoded = match sandbox::guarded(IMAGE_DEADLINE, move || {
+        raster::decode_rust(&for_decode, format, index)
     }) {
-        Ok(Ok(img)) => img,
-        Ok(Err((code, reason))) => return Ok(PageResult::quarantine(ctx, scan, code, reason)),
+        Ok(Ok(d)) => Ok(d),
+        Ok(Err(problem)) => raster::decode_external(&shared, format, index, problem),
         Err(c) => {
             let (code, reason) = c.quarantine("image");
+            Err((code, reason))
+        }
+    };
+    let decoded = match decoded {
+        Ok(d) => d,
+        Err((code, reason)) => {
+            let reason = format!("{reason} (vezi docs/delivery.md §6)");
             return Ok(PageResult::quarantine(ctx, scan, code, reason));
         }
     };
     let bytes = shared;
-    let dpi = image_qa::declared_dpi(&bytes, format);
-    let qa = image_qa::check(&img, dpi);
+    let dpi = decoded
+        .dpi
+        .or_else(|| image_qa::declared_dpi(&bytes, format));
+    let qa = image_qa::check(&decoded.image, dpi);
+    let pdf_page = frame.map(|f| f.index + 1);
     if ctx.opts.derivatives {
-        if let Err(e) = derivatives::write(ctx.archive.dir(), &id, None, &img) {
+        if let Err(e) = derivatives::write(ctx.archive.dir(), &id, pdf_page, &decoded.image) {
             tracing::warn!(file = %scan.display(), error = %e, "derivatives not written");
         }
     }
-    drop(img);
     let mut r = PageResult::default();
     let doc = store_document(ctx, dossier, scan, &bytes, format, &mut r.events)?;
     let mut text = None;
     let mut sorted: Vec<&PathBuf> = sidecars.iter().collect();
     sorted.sort_by_key(|p| sidecar_rank(p));
+    let mut bad_sidecars = Vec::new();
+    let size = ImageSize {
+        width: qa.width,
+        height: qa.height,
+        dpi,
+    };
     for s in sorted {
-        match read_sidecar(ctx, s) {
-            Ok(t) => {
+        match read_sidecar(ctx, s, size) {
+            Ok(Some(t)) => {
                 text = Some(t);
                 break;
             }
-            Err(q) => r.events.extend(q.events),
+            Ok(None) => {}
+            Err(SidecarError::Read(q)) => r.events.extend(q.events),
+            Err(SidecarError::Parse(path, problem)) => bad_sidecars.push((path, problem)),
         }
+    }
+    let blank = qa.flags.contains(&PageFlag::Blank);
+    // Say what really happens to the page instead of the sidecar's text.
+    let instead = match &text {
+        Some((_, source)) => format!("the page's text comes from its {} sidecar", source.as_str()),
+        None if blank => "the page looks blank, so it is not OCR'd".to_string(),
+        None if ctx.ocr => "the page is OCR'd instead".to_string(),
+        None => "the page is marked needs OCR instead".to_string(),
+    };
+    for (path, p) in bad_sidecars {
+        let reason = format!("{}; {instead}", p.reason);
+        r.events
+            .extend(PageResult::quarantine(ctx, &path, p.code, reason).events);
     }
     let blank = qa.flags.contains(&PageFlag::Blank);
     let mut flags = qa.flags;
     let mut ocr_ran = false;
     if text.is_none() && !blank {
         if ctx.ocr {
-            match ocr::recognize(&bytes) {
+            let input = raster::ocr_input(&bytes, format, index, &decoded);
+            match ocr::recognize(&input) {
                 Ok(t) => {
                     text = Some((t, TextSource::Ocr));
                     ocr_ran = true;
@@ -249,11 +322,12 @@ fn image_page(
             flags.push(PageFlag::NeedsOcr);
         }
     }
+    drop(decoded);
     let page = Page {
         cota: dossier.cota.clone(),
         page: n,
         document: doc,
-        pdf_page: None,
+        pdf_page,
         text: None,
         text_source: TextSource::None,
         confidence: None,
@@ -263,38 +337,42 @@ fn image_page(
         flags,
         payroll: None,
     };
-    finish(
-        ctx,
-        scan,
-        existing,
-        page,
-        text,
-        ocr_ran,
-        bytes.len() as u64,
-        r,
-    )
+    finish(ctx, scan, existing, page, text, ocr_ran, share, r)
 }
 
 fn sidecar_rank(p: &Path) -> u8 {
     match by_extension(&file_name(p)) {
         Some(Format::Hocr) => 0,
-        Some(Format::Alto) => 1,
+        Some(Format::Alto | Format::PageXml) => 1,
         _ => 2,
     }
 }
 
-/// Read and parse a sidecar by its extension; problems are quarantined.
+/// Why a sidecar gave no text.
+enum SidecarError {
+    /// It could not be read (already quarantined).
+    Read(PageResult),
+    /// It does not parse: quarantined by the caller, who knows what
+    /// happens to the page instead.
+    Parse(PathBuf, crate::sidecar::SidecarProblem),
+}
+
+/// Read and parse a sidecar. `None` for a METS package description (noted
+/// in the report, no text in it).
 fn read_sidecar(
     ctx: &Ctx<'_>,
     path: &Path,
-) -> std::result::Result<(PageText, TextSource), PageResult> {
-    let bytes = read(ctx, path)?;
-    let parsed = match by_extension(&file_name(path)) {
-        Some(Format::Hocr) => parse_hocr(&bytes).map(|t| (t, TextSource::Hocr)),
-        Some(Format::Alto) => parse_alto(&bytes).map(|t| (t, TextSource::Alto)),
-        _ => parse_txt(&bytes).map(|t| (t, TextSource::SidecarTxt)),
-    };
-    parsed.map_err(|p| PageResult::quarantine(ctx, path, p.code, p.reason))
+    image: ImageSize,
+) -> std::result::Result<Option<(PageText, TextSource)>, SidecarError> {
+    let bytes = read(ctx, path).map_err(SidecarError::Read)?;
+    match parse_sidecar(&file_name(path), &bytes, Some(image)) {
+        Ok(Sidecar::Text(t, source, _)) => Ok(Some((t, source))),
+        Ok(Sidecar::Package) => {
+            ctx.note_package(path);
+            Ok(None)
+        }
+        Err(p) => Err(SidecarError::Parse(path.to_path_buf(), p)),
+    }
 }
 
 fn text_page(ctx: &Ctx<'_>, dossier: &Dossier, n: u32, files: &[PathBuf]) -> Result<PageResult> {
@@ -316,14 +394,27 @@ fn text_page(ctx: &Ctx<'_>, dossier: &Dossier, n: u32, files: &[PathBuf]) -> Res
     if let Some(p) = existing.as_ref().filter(|p| up_to_date(ctx, p, &id)) {
         return unchanged(ctx, p.clone(), bytes.len() as u64);
     }
-    let parsed = match by_extension(&file_name(path)) {
-        Some(Format::Hocr) => parse_hocr(&bytes).map(|t| (t, TextSource::Hocr, Format::Hocr)),
-        Some(Format::Alto) => parse_alto(&bytes).map(|t| (t, TextSource::Alto, Format::Alto)),
-        _ => parse_txt(&bytes).map(|t| (t, TextSource::SidecarTxt, Format::Text)),
-    };
-    let (t, source, format) = match parsed {
-        Ok(x) => x,
-        Err(p) => return Ok(PageResult::quarantine(ctx, path, p.code, p.reason)),
+    let (t, source, format) = match parse_sidecar(&file_name(path), &bytes, None) {
+        Ok(Sidecar::Text(t, source, format)) => (t, source, format),
+        Ok(Sidecar::Package) => {
+            ctx.note_package(path);
+            return Ok(PageResult::default());
+        }
+        Err(p) => {
+            // No image to fall back on: the page is not taken in.
+            let mut item = QuarantineItem::new(
+                ctx.rel(path),
+                None,
+                p.code,
+                format!("{}; the page has no image, so it is not taken in", p.reason),
+            );
+            item.action = "deliver the page image, or its text as UTF-8 .txt, hOCR, ALTO or \
+                           PAGE XML (vezi docs/delivery.md §5), then re-run ingest"
+                .into();
+            let mut r = PageResult::default();
+            r.events.extend(ctx.quarantine(item));
+            return Ok(r);
+        }
     };
     let mut r = PageResult::default();
     let doc = store_document(ctx, dossier, path, &bytes, format, &mut r.events)?;

@@ -3,12 +3,20 @@
 //! pages (its size, hence its resolution, and its JPEG bytes when the
 //! stream is DCT-encoded, for OCR and derivatives without re-encoding).
 //!
+//! Poppler (`pdfinfo`, `pdftotext`, `pdftoppm`) is the second reader: a PDF
+//! lopdf cannot open (damaged cross-reference tables, AES-256 with an empty
+//! password, parsers that give up) is read with [`poppler`], so a file
+//! poppler opens is never turned away; only what poppler cannot open either
+//! is corrupt (or encrypted, when it asks for a password). Pages with no
+//! text layer and no readable scan are rendered by [`render_page`] for OCR.
+//!
 //! These parsers meet hostile files; [`analyze`] is what the sandbox runs
 //! (in a child process when the binary provides one, see
 //! [`crate::sandbox`]), and every page is extracted under `catch_unwind` so
 //! one bad page costs its own text only.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
 
 use lopdf::{Document, Object};
 use serde::{Deserialize, Serialize};
@@ -23,6 +31,9 @@ pub struct PdfInfo {
     pub pages: Vec<PdfPage>,
     /// Pages the document has (may exceed `pages.len()` at [`MAX_PAGES`]).
     pub page_count: usize,
+    /// Read by poppler: what a page holds besides its text is not known.
+    #[serde(default)]
+    pub by_poppler: bool,
 }
 
 /// One PDF page.
@@ -90,6 +101,7 @@ pub fn analyze(bytes: &[u8]) -> Result<PdfInfo, PdfProblem> {
     let mut info = PdfInfo {
         page_count: pages.len(),
         pages: Vec::new(),
+        by_poppler: false,
     };
     for (&num, &id) in pages.iter().take(MAX_PAGES) {
         let text = catch_unwind(AssertUnwindSafe(|| page_text(&doc, num))).unwrap_or_default();
@@ -193,6 +205,136 @@ pub fn page_jpeg(bytes: &[u8], num: u32) -> Option<Vec<u8>> {
         .as_ref()
         .is_some_and(|f| f.len() == 1 && f[0] == "DCTDecode");
     dct.then(|| best.content.to_vec())
+}
+
+/// How long one poppler program may take.
+pub const POPPLER_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
+fn poppler_run(
+    program: &str,
+    args: &[&str],
+    path: &Path,
+) -> Result<(std::process::ExitStatus, Vec<u8>, String), String> {
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(args).arg(path);
+    if program == "pdftotext" {
+        cmd.arg("-");
+    }
+    crate::sandbox::run_with_deadline_full(cmd, None, POPPLER_DEADLINE)
+        .map(|(s, out, err)| {
+            let err = String::from_utf8_lossy(&err)
+                .lines()
+                .map(str::trim)
+                .rfind(|l| !l.is_empty())
+                .unwrap_or("")
+                .chars()
+                .take(200)
+                .collect();
+            (s, out, err)
+        })
+        .map_err(|f| match f {
+            crate::sandbox::ChildFailure::Start(e) => format!("cannot start {program}: {e}"),
+            crate::sandbox::ChildFailure::Timeout => {
+                format!(
+                    "{program} did not finish in {} s",
+                    POPPLER_DEADLINE.as_secs()
+                )
+            }
+            crate::sandbox::ChildFailure::Wait(e) => e,
+        })
+}
+
+/// Whether poppler's programs are installed.
+pub fn poppler_installed() -> bool {
+    static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        std::process::Command::new("pdfinfo")
+            .arg("-v")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok()
+    })
+}
+
+/// Read a PDF with poppler: page count from `pdfinfo`, text per page from
+/// `pdftotext` (pages split at form feeds). `Err` when poppler cannot open
+/// it either: `encrypted-pdf` when it needs a password, else `corrupt-pdf`.
+pub fn poppler(path: &Path) -> Result<PdfInfo, PdfProblem> {
+    let (status, out, err) =
+        poppler_run("pdfinfo", &[], path).map_err(|e| problem("corrupt-pdf", e))?;
+    if !status.success() {
+        let lower = err.to_lowercase();
+        if lower.contains("password") {
+            return Err(problem(
+                "encrypted-pdf",
+                format!("PDF is encrypted with a user password (poppler: {err})"),
+            ));
+        }
+        let why = if err.is_empty() {
+            status.to_string()
+        } else {
+            err
+        };
+        return Err(problem(
+            "corrupt-pdf",
+            format!("poppler cannot open it: {why}"),
+        ));
+    }
+    let report = String::from_utf8_lossy(&out);
+    let pages = report
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    if pages == 0 {
+        return Err(problem("corrupt-pdf", "PDF has no pages (poppler)"));
+    }
+    let last = pages.min(MAX_PAGES).to_string();
+    let texts: Vec<String> = match poppler_run("pdftotext", &["-enc", "UTF-8", "-l", &last], path) {
+        Ok((s, out, _)) if s.success() => String::from_utf8_lossy(&out)
+            .split('\x0c')
+            .map(tidy)
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(PdfInfo {
+        pages: (0..pages.min(MAX_PAGES))
+            .map(|i| PdfPage {
+                text: texts.get(i).cloned().unwrap_or_default(),
+                image: None,
+            })
+            .collect(),
+        page_count: pages,
+        by_poppler: true,
+    })
+}
+
+/// The text poppler finds on each page, for pages pdf-extract read as
+/// empty (`None` when poppler is missing or fails).
+pub fn poppler_texts(path: &Path, pages: usize) -> Option<Vec<String>> {
+    let last = pages.clamp(1, MAX_PAGES).to_string();
+    match poppler_run("pdftotext", &["-enc", "UTF-8", "-l", &last], path) {
+        Ok((s, out, _)) if s.success() => Some(
+            String::from_utf8_lossy(&out)
+                .split('\x0c')
+                .map(tidy)
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// Render page `num` (1-based) to a grey PNG at `dpi` with `pdftoppm`, for
+/// OCR of scans that are not stored as JPEG.
+pub fn render_page(path: &Path, num: u32, dpi: u32) -> Option<Vec<u8>> {
+    let n = num.to_string();
+    let r = dpi.to_string();
+    let args = ["-f", &n, "-l", &n, "-r", &r, "-gray", "-png", "-singlefile"];
+    match poppler_run("pdftoppm", &args, path) {
+        Ok((s, out, _)) if s.success() && out.starts_with(b"\x89PNG") => Some(out),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

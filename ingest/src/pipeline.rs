@@ -52,6 +52,10 @@ pub(crate) struct Ctx<'a> {
     started: Mutex<bool>,
     wrote: AtomicBool,
     delivery_name: String,
+    /// METS package descriptions seen (relative paths).
+    packages: Mutex<Vec<String>>,
+    /// Seconds spent per file (relative path).
+    timings: Mutex<HashMap<String, f64>>,
 }
 
 impl Ctx<'_> {
@@ -109,6 +113,22 @@ impl Ctx<'_> {
             })?;
         }
         Ok(())
+    }
+
+    /// A METS package description: recognised, read for nothing.
+    pub fn note_package(&self, path: &Path) {
+        let rel = self.rel(path);
+        info!(file = %rel, "METS package description: page order comes from the file names");
+        if let Ok(mut p) = self.packages.lock() {
+            p.push(rel);
+        }
+    }
+
+    /// Time spent on a file (added up over its pages).
+    pub fn timed(&self, path: Option<&Path>, took: std::time::Duration) {
+        if let (Some(path), Ok(mut t)) = (path, self.timings.lock()) {
+            *t.entry(self.rel(path)).or_default() += took.as_secs_f64();
+        }
     }
 
     /// Update the tallies.
@@ -233,6 +253,8 @@ pub fn ingest_delivery(
         started: Mutex::new(previous.is_some() && !finished_before),
         wrote: AtomicBool::new(false),
         delivery_name: delivery.display().to_string(),
+        packages: Mutex::new(Vec::new()),
+        timings: Mutex::new(HashMap::new()),
     };
     info!(batch = %batch, delivery = %delivery.display(), "ingest started");
 
@@ -280,6 +302,10 @@ pub fn ingest_delivery(
         }
     }
     quarantine.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let mut package_files = ctx.packages.into_inner().unwrap_or_else(|p| p.into_inner());
+    package_files.sort();
+    let timings = ctx.timings.into_inner().unwrap_or_else(|p| p.into_inner());
+    let slowest = crate::report::slowest(timings, crate::report::SLOWEST);
     let mut report = BatchReport {
         batch: batch.clone(),
         delivery: delivery.display().to_string(),
@@ -295,6 +321,8 @@ pub fn ingest_delivery(
         quarantined: quarantine.len(),
         quarantine,
         already_ingested: finished_before && !wrote,
+        package_files,
+        slowest,
         seconds: 0.0,
     };
     if let Some(ix) = ctx.index {

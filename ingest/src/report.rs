@@ -53,12 +53,12 @@ impl QuarantineItem {
 pub fn action(code: &str) -> &'static str {
     match code {
         "truncated-image" | "empty-file" => {
-            "ask the scanning vendor to deliver the file again, then re-run ingest on the delivery"
+            "ask the scanning vendor to deliver the file again, then re-run ingest on the delivery (docs/delivery.md §6)"
         }
-        "corrupt-pdf" => "ask the vendor for a new PDF of this dossier, then re-run ingest",
-        "encrypted-pdf" => "ask the vendor for the PDF without a password, then re-run ingest",
+        "corrupt-pdf" => "neither lopdf nor poppler opens it: ask the vendor for a new PDF, then re-run ingest (docs/delivery.md §6)",
+        "encrypted-pdf" => "ask the vendor for the PDF without a password, then re-run ingest (docs/delivery.md §6)",
         "wrong-extension" => {
-            "check the file: rename it to match its content (or ask the vendor), then re-run ingest"
+            "check the file: rename it to match its content (or ask the vendor), then re-run ingest (docs/delivery.md §4)"
         }
         "impossible-year" | "bad-inventory-row" | "bad-term" => {
             "correct this row of inventar.csv (date extreme, term, nr. file), then re-run ingest"
@@ -67,8 +67,8 @@ pub fn action(code: &str) -> &'static str {
             "give the dossier its own cotă in inventar.csv (and its folder), then re-run ingest"
         }
         "orphan-sidecar" => "check which page image this OCR file belongs to; deliver the image or remove the file",
-        "unreadable-encoding" | "malformed-sidecar" => {
-            "nothing urgent: the page is OCR'd instead (or marked needs OCR); ask the vendor for a UTF-8 sidecar if the text matters"
+        "unreadable-encoding" | "malformed-sidecar" | "unsupported-sidecar" => {
+            "nothing urgent: the page's text comes from OCR instead (or the page is marked needs OCR until OCR runs); ask the vendor for a UTF-8 hOCR, ALTO or PAGE XML sidecar if their text matters (docs/delivery.md §5)"
         }
         "unreadable-inventory" | "bad-nomenclator-row" => {
             "fix inventar.csv / nomenclator.csv (UTF-8 or Windows-1250 CSV with a header row), then re-run ingest"
@@ -77,9 +77,9 @@ pub fn action(code: &str) -> &'static str {
             "add a row for this cotă to inventar.csv (or rename the folder to its cotă), then re-run ingest"
         }
         "decoder-panic" | "decoder-crash" | "timeout" | "undecodable-image" | "image-too-large" => {
-            "open the file by hand; if it is damaged ask the vendor to deliver it again; report it if it opens fine"
+            "open the file by hand; if it is damaged ask the vendor to deliver it again; report it if it opens fine (docs/delivery.md §6)"
         }
-        "unsupported-format" => "convert the file to TIFF, JPEG, PNG or PDF (or ask the vendor), then re-run ingest",
+        "unsupported-format" => "convert the file to TIFF, JPEG, PNG, JPEG 2000 or PDF (or ask the vendor), then re-run ingest (docs/delivery.md §3)",
         "duplicate-page" | "unexpected-file" => "check the dossier folder: keep one file per page number, named NNNN.ext",
         _ => "check the file and re-run ingest",
     }
@@ -116,8 +116,38 @@ pub struct BatchReport {
     pub quarantine: Vec<QuarantineItem>,
     /// Nothing new: the delivery had been ingested completely before.
     pub already_ingested: bool,
+    /// METS package descriptions found: recognised, not pages (page order
+    /// comes from the file names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub package_files: Vec<String>,
+    /// The files that took longest, slowest first.
+    #[serde(default)]
+    pub slowest: Vec<SlowFile>,
     /// Wall time.
     pub seconds: f64,
+}
+
+/// How many of the slowest files the report lists.
+pub const SLOWEST: usize = 5;
+
+/// A file and the time spent on it (all its pages).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlowFile {
+    /// Path relative to the delivery.
+    pub file: String,
+    /// Seconds.
+    pub seconds: f64,
+}
+
+/// The `n` slowest files, slowest first.
+pub fn slowest(timings: std::collections::HashMap<String, f64>, n: usize) -> Vec<SlowFile> {
+    let mut v: Vec<SlowFile> = timings
+        .into_iter()
+        .map(|(file, seconds)| SlowFile { file, seconds })
+        .collect();
+    v.sort_by(|a, b| b.seconds.total_cmp(&a.seconds).then(a.file.cmp(&b.file)));
+    v.truncate(n);
+    v
 }
 
 fn mib(b: u64) -> String {
@@ -156,6 +186,15 @@ impl fmt::Display for BatchReport {
                 flags.join(", ")
             }
         )?;
+        for p in &self.package_files {
+            writeln!(
+                f,
+                "package     {p} (METS: recognised, page order from file names)"
+            )?;
+        }
+        for s in &self.slowest {
+            writeln!(f, "slow        {:.2} s  {}", s.seconds, s.file)?;
+        }
         writeln!(f, "quarantined {}", self.quarantined)?;
         for q in &self.quarantine {
             let line = q.line.map(|l| format!(":{l}")).unwrap_or_default();

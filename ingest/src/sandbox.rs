@@ -156,17 +156,27 @@ pub(crate) enum ChildFailure {
 /// with `input` on its stdin, collecting its stdout; kill it at `deadline`.
 /// Its stderr is discarded.
 pub(crate) fn run_with_deadline(
-    mut cmd: Command,
+    cmd: Command,
     input: Option<Vec<u8>>,
     deadline: Duration,
 ) -> Result<(ExitStatus, Vec<u8>), ChildFailure> {
+    run_with_deadline_full(cmd, input, deadline).map(|(status, out, _)| (status, out))
+}
+
+/// [`run_with_deadline`], keeping stderr too (its warnings tell a damaged
+/// file from a sound one).
+pub(crate) fn run_with_deadline_full(
+    mut cmd: Command,
+    input: Option<Vec<u8>>,
+    deadline: Duration,
+) -> Result<(ExitStatus, Vec<u8>, Vec<u8>), ChildFailure> {
     cmd.stdin(if input.is_some() {
         Stdio::piped()
     } else {
         Stdio::null()
     })
     .stdout(Stdio::piped())
-    .stderr(Stdio::null());
+    .stderr(Stdio::piped());
     let mut child = cmd
         .spawn()
         .map_err(|e| ChildFailure::Start(e.to_string()))?;
@@ -176,7 +186,7 @@ pub(crate) fn run_with_deadline(
         })),
         _ => None,
     };
-    let Some(mut stdout) = child.stdout.take() else {
+    let (Some(mut stdout), Some(mut stderr)) = (child.stdout.take(), child.stderr.take()) else {
         let _ = child.kill();
         let _ = child.wait();
         return Err(ChildFailure::Start("no stdout".into()));
@@ -184,6 +194,13 @@ pub(crate) fn run_with_deadline(
     let reader = std::thread::spawn(move || {
         let mut buf = Vec::new();
         let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        // Keep at most 64 KiB of diagnostics; drain the rest.
+        let _ = (&mut stderr).take(64 << 10).read_to_end(&mut buf);
+        let _ = std::io::copy(&mut stderr, &mut std::io::sink());
         buf
     });
     let start = Instant::now();
@@ -203,7 +220,8 @@ pub(crate) fn run_with_deadline(
         let _ = w.join();
     }
     let out = reader.join().unwrap_or_default();
-    outcome.map(|status| (status, out))
+    let err = err_reader.join().unwrap_or_default();
+    outcome.map(|status| (status, out, err))
 }
 
 /// Call first thing in `main`: when the process was started as an

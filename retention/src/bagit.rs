@@ -119,10 +119,11 @@ fn ext(format: Format) -> &'static str {
         Format::Tiff => "tif",
         Format::Jpeg => "jpg",
         Format::Png => "png",
+        Format::Jp2 => "jp2",
         Format::Pdf => "pdf",
         Format::Text => "txt",
         Format::Hocr => "hocr",
-        Format::Alto => "xml",
+        Format::Alto | Format::PageXml => "xml",
         Format::Other => "bin",
     }
 }

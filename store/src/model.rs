@@ -173,6 +173,8 @@ pub enum Format {
     Jpeg,
     /// PNG.
     Png,
+    /// JPEG 2000 (JP2 file or raw codestream).
+    Jp2,
     /// PDF.
     Pdf,
     /// Plain text.
@@ -181,11 +183,13 @@ pub enum Format {
     Hocr,
     /// ALTO XML.
     Alto,
+    /// PAGE XML (PRImA page content).
+    PageXml,
     /// Anything else.
     Other,
 }
 
-/// A delivered file ("document"): one TIFF, JPEG, PNG or PDF.
+/// A delivered file ("document"): one TIFF, JPEG, PNG, JPEG 2000 or PDF.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     /// The content object holding the original bytes.
@@ -210,6 +214,8 @@ pub enum TextSource {
     Hocr,
     /// An ALTO XML sidecar.
     Alto,
+    /// A PAGE XML sidecar.
+    PageXml,
     /// The PDF's own text layer.
     PdfText,
     /// The OCR engine, run by us.
@@ -225,6 +231,7 @@ impl TextSource {
             TextSource::SidecarTxt => "sidecar-txt",
             TextSource::Hocr => "hocr",
             TextSource::Alto => "alto",
+            TextSource::PageXml => "page-xml",
             TextSource::PdfText => "pdf-text",
             TextSource::Ocr => "ocr",
             TextSource::None => "none",
@@ -301,7 +308,8 @@ pub struct Page {
     pub page: u32,
     /// The document (original file) this page comes from.
     pub document: ObjectId,
-    /// Page index inside the document when it is a PDF (1-based).
+    /// Page index inside the document when it has pages of its own (a PDF,
+    /// a multi-page TIFF), 1-based.
     pub pdf_page: Option<u32>,
     /// Text object (UTF-8), when there is text.
     pub text: Option<ObjectId>,

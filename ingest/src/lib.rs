@@ -67,6 +67,7 @@ pub mod payroll;
 pub mod pdf;
 mod pdf_pages;
 mod pipeline;
+mod redelivery;
 mod report;
 pub mod sandbox;
 pub mod sidecar;

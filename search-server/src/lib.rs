@@ -67,6 +67,7 @@ pub mod certificates;
 mod error;
 pub mod highlight;
 pub mod i18n;
+pub mod localtime;
 pub mod mask;
 pub mod routes;
 pub mod security;

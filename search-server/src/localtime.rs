@@ -23,6 +23,14 @@ pub fn zone() -> &'static TimeZone {
     })
 }
 
+/// The offset from UTC, in seconds, of Bucharest time at a Unix time.
+pub fn offset_at(unix_seconds: i64) -> i32 {
+    match Timestamp::from_second(unix_seconds) {
+        Ok(ts) => zone().to_offset(ts).seconds(),
+        Err(_) => 0,
+    }
+}
+
 /// "2026-12-03T09:25:07Z" → "03.12.2026 11:25 EET". Text that is not an
 /// RFC 3339 time comes back as it was.
 pub fn local_time(rfc3339: &str) -> String {
@@ -53,6 +61,13 @@ mod tests {
             local_time("2026-12-03T11:25:00+02:00"),
             "03.12.2026 11:25 EET"
         );
+    }
+
+    #[test]
+    fn offsets_follow_summer_time() {
+        // 2026-12-03T09:25:07Z and 2026-07-01T21:30:00Z.
+        assert_eq!(offset_at(1_796_289_907), 2 * 3600);
+        assert_eq!(offset_at(1_782_941_400), 3 * 3600);
     }
 
     #[test]

@@ -51,6 +51,22 @@ pub enum Command {
     Export(cmd::export::Args),
 }
 
+impl Command {
+    /// Whether the command may start an archive in a folder that holds
+    /// none. Every other command refuses such a folder: a typo in `--data`
+    /// must not become an empty archive that answers "nothing found".
+    fn may_create_archive(&self) -> bool {
+        match self {
+            // `fixtures` writes a delivery elsewhere and never opens the archive.
+            Command::Fixtures(_) | Command::Ingest(_) | Command::Nightly(_) | Command::Demo(_) => {
+                true
+            }
+            Command::User(args) => matches!(args.command, cmd::user::UserCommand::Add { .. }),
+            _ => false,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     // A re-execution of this binary as a sandboxed file parser (ingest).
     if let Some(code) = arhiva_ingest::sandbox::maybe_child() {
@@ -65,6 +81,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if !cli.command.may_create_archive() {
+        if let Err(e) = arhiva_store::archive::check_exists(&config.data) {
+            eprintln!(
+                "arhiva: {e} (run `arhiva ingest` to create one, or check --data / ARHIVA_DATA)"
+            );
+            return ExitCode::FAILURE;
+        }
+    }
     let result = match cli.command {
         Command::Fixtures(args) => cmd::fixtures::run(&config, args),
         Command::Ingest(args) => cmd::ingest::run(&config, args),

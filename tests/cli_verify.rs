@@ -130,7 +130,7 @@ fn verify_and_rebuild_explain_a_missing_archive() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = arhiva(&dir.path().join("nowhere"), &["verify"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no archive at"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no archive in"));
 }
 
 #[test]

@@ -11,7 +11,10 @@ use arhiva_fixtures::{generate, load_ground_truth, Options};
 use common::{add_maria, arhiva, base64, get, spawn_server};
 use serde_json::Value;
 
-fn delivery(dir: &Path, seed: u64, defects: bool) -> Vec<String> {
+/// A fixture delivery whose cotas start with `prefix` (`PMA-` as
+/// generated): each delivery brings its own dossiers, since a cotă already
+/// archived is not taken in again from another delivery.
+fn delivery(dir: &Path, seed: u64, defects: bool, prefix: &str) -> Vec<String> {
     generate(
         dir,
         &Options {
@@ -23,12 +26,45 @@ fn delivery(dir: &Path, seed: u64, defects: bool) -> Vec<String> {
         },
     )
     .expect("generate");
+    if prefix != "PMA-" {
+        renumber(dir, prefix);
+    }
     load_ground_truth(dir)
         .expect("truth")
         .dossiers
         .into_iter()
         .map(|d| d.cota)
         .collect()
+}
+
+/// Give a generated delivery's dossiers the cotă prefix `prefix`.
+fn renumber(dir: &Path, prefix: &str) {
+    assert_eq!(prefix.len(), 4, "same length as PMA-");
+    for file in ["inventar.csv", "ground-truth.json"] {
+        let path = dir.join(file);
+        let mut bytes = std::fs::read(&path).expect("read");
+        let mut i = 0;
+        while i + 4 <= bytes.len() {
+            if &bytes[i..i + 4] == b"PMA-" {
+                bytes[i..i + 4].copy_from_slice(prefix.as_bytes());
+                i += 4;
+            } else {
+                i += 1;
+            }
+        }
+        std::fs::write(&path, bytes).expect("write");
+    }
+    for e in std::fs::read_dir(dir).expect("list") {
+        let path = e.expect("entry").path();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        if let Some(rest) = name.strip_prefix("PMA-") {
+            std::fs::rename(&path, dir.join(format!("{prefix}{rest}"))).expect("rename");
+        }
+    }
 }
 
 /// The run's JSON report, with its exit code.
@@ -85,9 +121,9 @@ fn new_deliveries_are_ingested_once_and_a_broken_inventory_does_not_stop_the_res
     let tmp = tempfile::tempdir().expect("tempdir");
     let data = tmp.path().join("data");
     let inbox = tmp.path().join("livrari");
-    let a = delivery(&inbox.join("2026-11-a"), 1, false);
-    let b = delivery(&inbox.join("2026-11-b"), 2, true);
-    let c = delivery(&inbox.join(".2026-11-c"), 3, false); // still being copied
+    let a = delivery(&inbox.join("2026-11-a"), 1, false, "PMA-");
+    let b = delivery(&inbox.join("2026-11-b"), 2, true, "PMB-");
+    let c = delivery(&inbox.join(".2026-11-c"), 3, false, "PMC-"); // still being copied
     std::fs::create_dir_all(inbox.join("2026-11-broken")).expect("mkdir");
     std::fs::write(inbox.join("2026-11-broken/inventar.csv"), b"\x00\x01\x02").expect("write");
 
@@ -153,7 +189,7 @@ fn while_the_archive_is_served_the_server_does_the_run() {
     add_maria(&data);
     let served = spawn_server(&data, &["serve", "--bind", "127.0.0.1:0"]);
     let auth = base64("maria:o parolă lungă");
-    let a = delivery(&inbox.join("2026-11-a"), 5, false);
+    let a = delivery(&inbox.join("2026-11-a"), 5, false, "PMA-");
     let dossier = format!("/api/dossiers/{}", a[0]);
     assert_eq!(get(&served.url, &dossier, Some(&auth)).0, 404);
 
@@ -179,7 +215,7 @@ fn while_the_archive_is_served_the_server_does_the_run() {
     // Once the server is gone (killed: its socket file stays behind), the
     // run happens here again.
     drop(served);
-    let b = delivery(&inbox.join("2026-11-b"), 6, false);
+    let b = delivery(&inbox.join("2026-11-b"), 6, false, "PMB-");
     let (code, report, err) = nightly(&data, &inbox, &[]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(

@@ -17,6 +17,7 @@ use crate::inventory::InventoryRow;
 use crate::page::{self, PageJob, PageResult};
 use crate::pdf_pages::{self, OpenedPdf};
 use crate::pipeline::{Ctx, DEFAULT_FOND};
+use crate::redelivery::{self, Redelivery};
 use crate::report::QuarantineItem;
 use crate::{raster, sandbox, IngestEvent};
 
@@ -59,6 +60,34 @@ pub(crate) fn ingest(ctx: &Ctx<'_>, row: &InventoryRow, folder: Option<&Path>) -
         .dossier(&row.cota)
         .in_delivery(ctx.delivery)?;
     let mut events = Vec::new();
+    let (jobs, files) = match folder {
+        Some(dir) => plan(ctx, &dossier, dir, &mut events)?,
+        None => (Vec::new(), 0),
+    };
+    (ctx.on_event)(IngestEvent::DossierStarted {
+        cota: row.cota.clone(),
+        files,
+    });
+    // A cotă another delivery brought is never merged with this one.
+    if let Some(old) = existing.as_ref().filter(|old| old.batch != ctx.batch) {
+        match redelivery::compare(ctx, old, &dossier, &jobs)? {
+            Redelivery::Completes => {}
+            Redelivery::Same { pages } => {
+                ctx.tally(|s| {
+                    s.dossiers += 1;
+                    s.pages += pages.len() as u64;
+                    s.already_archived.push(row.cota.clone());
+                });
+                return finish_early(ctx, row, events);
+            }
+            Redelivery::Different(reason) => {
+                let folder = format!("{}/", row.cota);
+                let item = QuarantineItem::new(folder, None, redelivery::CODE, reason);
+                events.extend(ctx.quarantine(item));
+                return finish_early(ctx, row, events);
+            }
+        }
+    }
     match &existing {
         // Same description from an earlier batch: keep the batch that brought it.
         Some(old)
@@ -69,19 +98,14 @@ pub(crate) fn ingest(ctx: &Ctx<'_>, row: &InventoryRow, folder: Option<&Path>) -
         {
             dossier.batch = old.batch.clone();
         }
-        _ => events.push(Event::DossierRecorded {
-            dossier: dossier.clone(),
-        }),
+        _ => events.insert(
+            0,
+            Event::DossierRecorded {
+                dossier: dossier.clone(),
+            },
+        ),
     }
     ctx.tally(|s| s.dossiers += 1);
-    let (jobs, files) = match folder {
-        Some(dir) => plan(ctx, &dossier, dir, &mut events)?,
-        None => (Vec::new(), 0),
-    };
-    (ctx.on_event)(IngestEvent::DossierStarted {
-        cota: row.cota.clone(),
-        files,
-    });
     let results: Vec<Result<PageResult>> = jobs
         .par_iter()
         .map(|job| {
@@ -140,6 +164,15 @@ impl Source {
             Source::Image { number, .. } | Source::Pdf { number, .. } => *number,
         }
     }
+}
+
+/// Commit what a dossier left untouched still reports (quarantined files).
+fn finish_early(ctx: &Ctx<'_>, row: &InventoryRow, events: Vec<Event>) -> Result<()> {
+    ctx.commit(events)?;
+    (ctx.on_event)(IngestEvent::DossierDone {
+        cota: row.cota.clone(),
+    });
+    Ok(())
 }
 
 /// Group a folder's files into page jobs; quarantine what fits nowhere.

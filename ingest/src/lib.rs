@@ -72,6 +72,7 @@ pub mod pdf;
 mod pdf_pages;
 mod pipeline;
 pub mod raster;
+mod redelivery;
 mod report;
 pub mod reread;
 pub mod sandbox;

@@ -32,6 +32,8 @@ pub(crate) struct Stats {
     pub ocr_pages: u64,
     pub needs_ocr: u64,
     pub flags: BTreeMap<String, u64>,
+    /// Cotas whose identical dossier an earlier delivery brought.
+    pub already_archived: Vec<String>,
 }
 
 /// What every dossier and page worker shares.
@@ -320,7 +322,14 @@ pub fn ingest_delivery(
         flags: stats.flags,
         quarantined: quarantine.len(),
         quarantine,
-        already_ingested: finished_before && !wrote,
+        already_ingested: !wrote
+            && (finished_before
+                || (stats.dossiers > 0 && stats.already_archived.len() == stats.dossiers)),
+        already_archived: {
+            let mut c = stats.already_archived;
+            c.sort();
+            c
+        },
         package_files,
         slowest,
         seconds: 0.0,

@@ -80,6 +80,10 @@ pub fn action(code: &str) -> &'static str {
             "open the file by hand; if it is damaged ask the vendor to deliver it again; report it if it opens fine (docs/delivery.md §6)"
         }
         "unsupported-format" => "convert the file to TIFF, JPEG, PNG, JPEG 2000 or PDF (or ask the vendor), then re-run ingest (docs/delivery.md §3)",
+        "cota-already-archived" => {
+            "ask the vendor which dossier this is: another dossier needs a cotă of its own (row in inventar.csv and folder), \
+             then re-run ingest; a corrected copy of the archived dossier does not replace it by itself (the archived one is unchanged)"
+        }
         "duplicate-page" | "unexpected-file" => "check the dossier folder: keep one file per page number, named NNNN.ext",
         _ => "check the file and re-run ingest",
     }
@@ -123,6 +127,10 @@ pub struct BatchReport {
     /// The files that took longest, slowest first.
     #[serde(default)]
     pub slowest: Vec<SlowFile>,
+    /// Dossiers an earlier delivery already brought, the same files again:
+    /// recognised, nothing stored twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub already_archived: Vec<String>,
     /// Wall time.
     pub seconds: f64,
 }
@@ -162,6 +170,14 @@ impl fmt::Display for BatchReport {
             writeln!(f, "status      already ingested: nothing new stored")?;
         }
         writeln!(f, "dossiers    {}", self.dossiers)?;
+        if !self.already_archived.is_empty() {
+            writeln!(
+                f,
+                "known       {} dossier(s) already in the archive from an earlier delivery, same files: {}",
+                self.already_archived.len(),
+                self.already_archived.join(", ")
+            )?;
+        }
         writeln!(f, "pages       {} ({} new)", self.pages, self.pages_new)?;
         writeln!(f, "bytes in    {}", mib(self.bytes_in))?;
         writeln!(f, "stored      {}", mib(self.bytes_stored))?;

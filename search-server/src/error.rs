@@ -104,6 +104,14 @@ pub enum UserError {
     /// Hashing failed (should not happen with sane parameters).
     #[error("password hashing failed: {0}")]
     Hash(String),
+    /// A full name or function too long or with control characters.
+    #[error("invalid {what}: at most {max} characters, on one line")]
+    InvalidIdentity {
+        /// "full name" or "function".
+        what: &'static str,
+        /// The longest accepted.
+        max: usize,
+    },
 }
 
 impl From<arhiva_index::IndexError> for ServerError {

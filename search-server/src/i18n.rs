@@ -66,6 +66,8 @@ pub struct Texts {
     pub login_intro: &'static str,
     pub user: &'static str,
     pub password: &'static str,
+    pub full_name: &'static str,
+    pub save: &'static str,
     pub login_button: &'static str,
     pub login_failed: &'static str,
     pub search_placeholder: &'static str,

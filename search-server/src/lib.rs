@@ -68,6 +68,7 @@ mod error;
 pub mod highlight;
 pub mod i18n;
 pub mod jobs;
+pub mod localtime;
 pub mod mask;
 pub mod routes;
 pub mod security;

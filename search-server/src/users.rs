@@ -28,6 +28,47 @@ pub struct UserRecord {
     /// A disabled account cannot log in; its sessions end.
     #[serde(default)]
     pub disabled: bool,
+    /// Full name, printed under "Întocmit" on the documents the user
+    /// issues (records from before it was asked for have none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub full_name: String,
+    /// Function ("funcția"), e.g. "inspector", "arhivist".
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub function: String,
+}
+
+/// Who a user is on paper: full name and function ("funcția").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// Full name, e.g. "Maria Ionescu".
+    pub full_name: String,
+    /// Function, e.g. "inspector".
+    pub function: String,
+}
+
+/// The longest full name or function accepted.
+pub const MAX_IDENTITY: usize = 100;
+
+impl Identity {
+    /// Trimmed, with inner runs of spaces collapsed; too long or control
+    /// characters are refused.
+    pub fn new(full_name: &str, function: &str) -> Result<Identity, UserError> {
+        let clean = |what: &'static str, s: &str| {
+            let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            if s.chars().count() > MAX_IDENTITY || s.chars().any(char::is_control) {
+                Err(UserError::InvalidIdentity {
+                    what,
+                    max: MAX_IDENTITY,
+                })
+            } else {
+                Ok(s)
+            }
+        };
+        Ok(Identity {
+            full_name: clean("full name", full_name)?,
+            function: clean("function", function)?,
+        })
+    }
 }
 
 /// Check a user name: 2-32 of `a-z 0-9 . _ -`, starting with a letter.
@@ -91,6 +132,17 @@ pub fn list(archive: &Archive) -> Result<Vec<(String, UserRecord)>> {
 
 /// Create a user (journaled). Fails if the name is taken.
 pub fn add(archive: &Archive, name: &str, role: Role, password: &str) -> Result<UserRecord> {
+    add_with(archive, name, role, password, &Identity::default())
+}
+
+/// Create a user with a full name and function (journaled).
+pub fn add_with(
+    archive: &Archive,
+    name: &str,
+    role: Role,
+    password: &str,
+    identity: &Identity,
+) -> Result<UserRecord> {
     validate_name(name)?;
     if password.chars().count() < MIN_PASSWORD {
         return Err(UserError::WeakPassword { min: MIN_PASSWORD }.into());
@@ -103,6 +155,8 @@ pub fn add(archive: &Archive, name: &str, role: Role, password: &str) -> Result<
         hash: hash_password(password)?,
         created: crate::audit::now_rfc3339(),
         disabled: false,
+        full_name: identity.full_name.clone(),
+        function: identity.function.clone(),
     };
     put(archive, name, &record)?;
     Ok(record)
@@ -115,6 +169,14 @@ pub fn set_password(archive: &Archive, name: &str, password: &str) -> Result<()>
     }
     let mut record = get(archive, name)?.ok_or_else(|| UserError::Unknown(name.to_string()))?;
     record.hash = hash_password(password)?;
+    put(archive, name, &record)
+}
+
+/// Set a user's full name and function (journaled).
+pub fn set_identity(archive: &Archive, name: &str, identity: &Identity) -> Result<()> {
+    let mut record = get(archive, name)?.ok_or_else(|| UserError::Unknown(name.to_string()))?;
+    record.full_name = identity.full_name.clone();
+    record.function = identity.function.clone();
     put(archive, name, &record)
 }
 
@@ -187,6 +249,39 @@ mod tests {
         let ana = get(&archive, "ana").expect("get").expect("exists");
         assert!(ana.disabled);
         assert_eq!(ana.role, Role::Arhivist);
+        assert_eq!(ana.full_name, "");
         assert_eq!(list(&archive).expect("list").len(), 1);
+        let id = Identity::new("  Ana   Pop ", "arhivist").expect("identity");
+        set_identity(&archive, "ana", &id).expect("identity");
+        drop(archive);
+        let archive = Archive::open(dir.path()).expect("reopen");
+        let ana = get(&archive, "ana").expect("get").expect("exists");
+        assert_eq!(
+            (ana.full_name.as_str(), ana.function.as_str()),
+            ("Ana Pop", "arhivist")
+        );
+    }
+
+    #[test]
+    fn records_journaled_before_names_were_kept_still_read() {
+        let old = serde_json::json!({
+            "role": "arhivist",
+            "hash": "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+            "created": "2026-01-05T08:00:00Z",
+        });
+        let u: UserRecord = serde_json::from_value(old).expect("old record");
+        assert_eq!(u.role, Role::Arhivist);
+        assert!(!u.disabled);
+        assert_eq!((u.full_name.as_str(), u.function.as_str()), ("", ""));
+        let json = serde_json::to_value(&u).expect("encode");
+        assert!(json.get("full_name").is_none(), "{json}");
+    }
+
+    #[test]
+    fn identities_are_cleaned_and_bounded() {
+        let id = Identity::new(" Maria\tIonescu ", " inspector ").expect("identity");
+        assert_eq!(id.full_name, "Maria Ionescu");
+        assert_eq!(id.function, "inspector");
+        assert!(Identity::new(&"a".repeat(101), "").is_err());
     }
 }

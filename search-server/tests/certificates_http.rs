@@ -179,9 +179,28 @@ fn an_arhivist_works_a_request_to_the_end_and_a_consultant_cannot_issue() {
         ],
     );
     assert_eq!(bogus.status, 404, "only hits of the search can be decided");
+    // Deciding by the rule needs the "Confirm" box: without it, a 400 in
+    // Romanian, the workspace as it was, nothing decided.
+    let unconfirmed = a.post(&format!("{url}/decizie-automata"), &[("csrf", &token)]);
+    assert_eq!(unconfirmed.status, 400, "{}", unconfirmed.text());
+    let page = unconfirmed.text();
+    assert!(page.contains("bifați „Confirm”"), "{page}");
+    assert!(
+        page.contains("PMA-00001"),
+        "the workspace is shown again: {page}"
+    );
+    assert!(
+        !journaled_request_actions(&key)
+            .iter()
+            .any(|s| s == "decide"),
+        "nothing decided without confirmation"
+    );
     assert_eq!(
-        a.post(&format!("{url}/decizie-automata"), &[("csrf", &token)])
-            .status,
+        a.post(
+            &format!("{url}/decizie-automata"),
+            &[("csrf", &token), ("confirm", "1")]
+        )
+        .status,
         303
     );
     let html = a.get(&url).text();
@@ -193,7 +212,18 @@ fn an_arhivist_works_a_request_to_the_end_and_a_consultant_cannot_issue() {
     let draft = a.get(&format!("{url}/proiect.pdf"));
     assert_eq!(draft.status, 200);
     assert!(draft.body.starts_with(b"%PDF"));
-    let issued = a.post(&format!("{url}/emitere"), &[("csrf", &token)]);
+    let unconfirmed = a.post(&format!("{url}/emitere"), &[("csrf", &token)]);
+    assert_eq!(unconfirmed.status, 400, "issuing needs the Confirm box");
+    assert!(unconfirmed.text().contains("bifați „Confirm”"));
+    assert_eq!(
+        a.get(&format!("{url}/document.pdf")).status,
+        404,
+        "nothing issued without confirmation"
+    );
+    let issued = a.post(
+        &format!("{url}/emitere"),
+        &[("csrf", &token), ("confirm", "1")],
+    );
     assert_eq!(issued.status, 303, "{}", issued.text());
     let pdf = a.get(&format!("{url}/document.pdf"));
     assert_eq!(pdf.status, 200);
@@ -205,7 +235,10 @@ fn an_arhivist_works_a_request_to_the_end_and_a_consultant_cannot_issue() {
     );
     let again = a.get(&format!("{url}/document.pdf"));
     assert!(again.body == pdf.body, "re-print is identical");
-    let twice = a.post(&format!("{url}/emitere"), &[("csrf", &token)]);
+    let twice = a.post(
+        &format!("{url}/emitere"),
+        &[("csrf", &token), ("confirm", "1")],
+    );
     assert_eq!(twice.status, 400, "an issued request is closed");
 
     // The API shows the same request, closed, with its periods.
@@ -300,4 +333,128 @@ fn requests_are_registered_and_listed_through_the_json_api() {
         html.contains("Maria Ștefănescu") && html.contains("termen depășit"),
         "overdue is marked"
     );
+}
+
+#[test]
+fn the_certificate_names_the_clerk_by_full_name_and_function() {
+    // The admin gives the new clerk a name and a function on the users page.
+    let mut admin = Client::login("admin");
+    let token = admin.csrf();
+    let added = admin.post(
+        "/admin/utilizatori",
+        &[
+            ("csrf", &token),
+            ("name", "m.ionescu"),
+            ("role", "arhivist"),
+            ("password", support::PASSWORD),
+            ("full_name", "Maria  Ionescu"),
+            ("function", "inspector"),
+        ],
+    );
+    assert_eq!(added.status, 303, "{}", added.text());
+    let users = admin.get("/admin/utilizatori").text();
+    assert!(users.contains(r#"value="Maria Ionescu""#), "{users}");
+
+    let mut a = Client::login("m.ionescu");
+    let token = a.csrf();
+    let created = a.post(
+        "/cereri",
+        &[
+            ("csrf", &token),
+            ("name", "Ion Popescu"),
+            ("subject", "seniority"),
+            ("period", "1987-1987"),
+        ],
+    );
+    assert_eq!(created.status, 303, "{}", created.text());
+    let url = location(&created);
+    let html = a.get(&url).text();
+    assert!(
+        html.contains(r#"name="confirm" value="1" required"#),
+        "irreversible actions ask for confirmation: {html}"
+    );
+    let decided = a.post(
+        &format!("{url}/decizie-automata"),
+        &[("csrf", &token), ("confirm", "1")],
+    );
+    assert_eq!(decided.status, 303, "{}", decided.text());
+    let issued = a.post(
+        &format!("{url}/emitere"),
+        &[("csrf", &token), ("confirm", "1")],
+    );
+    assert_eq!(issued.status, 303, "{}", issued.text());
+    let pdf = a.get(&format!("{url}/document.pdf"));
+    assert_eq!(pdf.status, 200);
+    let text = pdf_extract::extract_text_from_mem(&pdf.body).expect("pdf text");
+    assert!(text.contains("Întocmit"), "{text}");
+    assert!(
+        text.contains("Maria Ionescu"),
+        "the clerk's full name: {text}"
+    );
+    assert!(text.contains("inspector"), "the clerk's function: {text}");
+    assert!(!text.contains("m.ionescu"), "not the login: {text}");
+
+    // The history reads in Romanian, in Bucharest time with the zone.
+    let html = a.get(&url).text();
+    for verb in [
+        "cerere înregistrată",
+        "căutare în statele de plată",
+        "decizii după regulă",
+        "adeverință eliberată",
+    ] {
+        assert!(html.contains(verb), "{verb} missing: {html}");
+    }
+    assert!(html.contains("Când (ora României)"), "{html}");
+    assert!(html.contains(" EET<") || html.contains(" EEST<"), "{html}");
+    assert!(!html.contains("<td>issue</td>"), "no English codes: {html}");
+    assert!(
+        html.contains("Maria Ionescu"),
+        "issued by the clerk: {html}"
+    );
+    let english = a.get(&format!("{url}?lang=en")).text();
+    assert!(english.contains("certificate issued"), "{english}");
+    assert!(english.contains("When (Romania time)"), "{english}");
+    a.get(&format!("{url}?lang=ro"));
+}
+
+#[test]
+fn history_and_audit_show_bucharest_time_with_the_zone() {
+    use arhiva_server::certificates::register::{register, Actor};
+    use arhiva_server::certificates::{FixedClock, NewRequest};
+    use time::macros::datetime;
+
+    let archive = &server().state.archive;
+    let actor = Actor::new("ghiseu.fix", "127.0.0.1");
+    let new = || NewRequest {
+        name: "Elena Mureșan".into(),
+        ..NewRequest::default()
+    };
+    // Winter (EET, UTC+2) and summer (EEST, UTC+3).
+    let winter = register(
+        archive,
+        &actor,
+        &FixedClock(datetime!(2026-12-03 09:25:07 UTC)),
+        new(),
+    )
+    .expect("register");
+    let summer = register(
+        archive,
+        &actor,
+        &FixedClock(datetime!(2026-07-01 21:30:00 UTC)),
+        new(),
+    )
+    .expect("register");
+    let mut a = Client::login("arhivist");
+    let html = a.get(&format!("/cereri/{}", winter.number.slug())).text();
+    assert!(html.contains("03.12.2026 11:25 EET"), "{html}");
+    assert!(html.contains("cerere înregistrată"), "{html}");
+    let html = a.get(&format!("/cereri/{}", summer.number.slug())).text();
+    assert!(html.contains("02.07.2026 00:30 EEST"), "{html}");
+
+    let mut admin = Client::login("admin");
+    let audit = admin.get("/admin/audit?utilizator=ghiseu.fix").text();
+    assert!(audit.contains("Când (ora României)"), "{audit}");
+    assert!(audit.contains("03.12.2026 11:25 EET"), "{audit}");
+    assert!(audit.contains("02.07.2026 00:30 EEST"), "{audit}");
+    assert!(!audit.contains("2026-12-03 09:25"), "no UTC shown: {audit}");
 }

@@ -90,8 +90,28 @@ fn holds_proposals_and_approvals_through_the_web() {
         .to_string();
     assert!(html.contains("Tribunalul Arad"));
 
-    // The proposal takes what is due and not held.
-    let proposed = admin.post("/retentie/propuneri", &[("csrf", &token)]);
+    // The proposal takes what is due and not held, once it is confirmed:
+    // without the "Confirm" box ticked nothing is recorded.
+    let page = admin.get("/retentie").text();
+    assert!(
+        page.contains(r#"name="confirm" value="1" required"#),
+        "the proposal form asks for confirmation"
+    );
+    let unconfirmed = admin.post("/retentie/propuneri", &[("csrf", &token)]);
+    assert_eq!(unconfirmed.status, 400, "{}", unconfirmed.text());
+    assert!(
+        unconfirmed.text().contains("bifați „Confirm”"),
+        "{}",
+        unconfirmed.text()
+    );
+    assert!(
+        !admin
+            .get("/retentie")
+            .text()
+            .contains("în așteptarea aprobării"),
+        "no proposal without confirmation"
+    );
+    let proposed = admin.post("/retentie/propuneri", &[("csrf", &token), ("confirm", "1")]);
     assert_eq!(proposed.status, 303, "{}", proposed.text());
     let html = admin.get("/retentie").text();
     let proposal = row(&html, "în așteptarea aprobării");
@@ -103,7 +123,7 @@ fn holds_proposals_and_approvals_through_the_web() {
         .to_string();
     assert!(id.starts_with("PE-"), "{id}");
     assert!(row(&html, "Registru de intrări-ieșiri").contains(&format!("propus în {id}")));
-    let twice = admin.post("/retentie/propuneri", &[("csrf", &token)]);
+    let twice = admin.post("/retentie/propuneri", &[("csrf", &token), ("confirm", "1")]);
     assert_eq!(twice.status, 400, "nothing is proposed twice");
     let csv = admin.get(&format!("/retentie/propuneri/{id}/inventar-eliminare.csv"));
     assert_eq!(csv.status, 200);

@@ -40,10 +40,12 @@ pub struct Args {
 }
 
 /// The demo's users: name, role.
-const USERS: [(&str, Role); 3] = [
-    ("demo", Role::Arhivist),
-    ("consultant", Role::Consultant),
-    ("admin", Role::Admin),
+/// Demo accounts: login, role, and the name and function printed under
+/// "Întocmit" on the documents they issue.
+const USERS: [(&str, Role, &str, &str); 3] = [
+    ("demo", Role::Arhivist, "Maria Ionescu", "inspector"),
+    ("consultant", Role::Consultant, "Andrei Pop", "consilier"),
+    ("admin", Role::Admin, "Elena Mureșan", "arhivist"),
 ];
 
 pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
@@ -123,13 +125,20 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let mut logins = Vec::new();
-    for (name, role) in USERS {
+    for (name, role, full_name, function) in USERS {
         let password = users::random_password(14);
-        if users::get(&archive, name)?.is_some() {
-            users::set_password(&archive, name, &password)?;
-            users::set_disabled(&archive, name, false)?;
-        } else {
-            users::add(&archive, name, role, &password)?;
+        let identity = users::Identity::new(full_name, function)?;
+        match users::get(&archive, name)? {
+            Some(u) => {
+                users::set_password(&archive, name, &password)?;
+                users::set_disabled(&archive, name, false)?;
+                if u.full_name.is_empty() {
+                    users::set_identity(&archive, name, &identity)?;
+                }
+            }
+            None => {
+                users::add_with(&archive, name, role, &password, &identity)?;
+            }
         }
         logins.push((name, role, password));
     }

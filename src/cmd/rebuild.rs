@@ -16,7 +16,7 @@ pub struct Args {
 }
 
 pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
-    let mut archive = Archive::open(&config.data)?;
+    let mut archive = Archive::open_existing(&config.data)?;
     let events = archive.rebuild_catalog()?;
     println!(
         "catalog: rebuilt from {events} journal events ({} dossiers)",

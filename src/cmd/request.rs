@@ -105,7 +105,7 @@ pub fn cli_actor() -> Actor {
 }
 
 pub fn open_archive(config: &Config) -> anyhow::Result<Archive> {
-    Archive::open(&config.data)
+    Archive::open_existing(&config.data)
         .with_context(|| format!("failed to open the archive at {}", config.data.display()))
 }
 

@@ -191,7 +191,7 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 pub fn open(config: &Config) -> anyhow::Result<Archive> {
-    Archive::open(&config.data)
+    Archive::open_existing(&config.data)
         .with_context(|| format!("failed to open the archive at {}", config.data.display()))
 }
 

@@ -54,12 +54,14 @@ fn parse_sort(s: &str) -> Result<Sort, String> {
 /// Open `<data>/index`, rebuilding it from the archive when it was missing
 /// or unreadable.
 pub fn open_index(config: &Config) -> anyhow::Result<SearchIndex> {
+    // Never start an index (or an archive) in a folder that holds none.
+    arhiva_store::archive::check_exists(&config.data)?;
     let dir = config.data.join("index");
     let (index, opened) = SearchIndex::open(&dir)
         .with_context(|| format!("failed to open the search index at {}", dir.display()))?;
     if opened.needs_rebuild() {
         info!(path = %dir.display(), ?opened, "search index missing or unreadable, rebuilding it from the archive");
-        let archive = arhiva_store::Archive::open(&config.data)
+        let archive = arhiva_store::Archive::open_existing(&config.data)
             .with_context(|| format!("failed to open the archive at {}", config.data.display()))?;
         arhiva_index::rebuild(&index, &archive)?;
     }

@@ -1,4 +1,6 @@
-//! `arhiva user add NAME --role consultant|arhivist|admin [--password-stdin]`,
+//! `arhiva user add NAME --role consultant|arhivist|admin [--password-stdin]
+//! [--full-name "Maria Ionescu" --function inspector]`,
+//! `arhiva user set NAME --full-name ... --function ...`,
 //! `arhiva user passwd NAME`, `arhiva user disable|enable NAME`,
 //! `arhiva user list`. Users are journaled records; while `arhiva serve`
 //! runs it holds the archive, so manage users from its admin page then.
@@ -32,6 +34,24 @@ pub enum UserCommand {
         /// Read the password from the first line of stdin.
         #[arg(long)]
         password_stdin: bool,
+        /// Full name, printed under "Întocmit" on the documents the user
+        /// issues (default: the user name).
+        #[arg(long, default_value = "")]
+        full_name: String,
+        /// Function ("funcția"), e.g. inspector, arhivist.
+        #[arg(long, default_value = "")]
+        function: String,
+    },
+    /// Set the full name and function printed on the documents a user issues.
+    Set {
+        /// User name.
+        name: String,
+        /// Full name.
+        #[arg(long)]
+        full_name: String,
+        /// Function ("funcția"), e.g. inspector, arhivist.
+        #[arg(long, default_value = "")]
+        function: String,
     },
     /// Set a new password.
     Passwd {
@@ -55,8 +75,14 @@ pub enum UserCommand {
     List,
 }
 
-fn open(config: &Config) -> anyhow::Result<Archive> {
-    match Archive::open(&config.data) {
+/// Open the archive; only `user add` may start one in a fresh folder.
+fn open_or_create(config: &Config, create: bool) -> anyhow::Result<Archive> {
+    let opened = if create {
+        Archive::open(&config.data)
+    } else {
+        Archive::open_existing(&config.data)
+    };
+    match opened {
         Ok(a) => Ok(a),
         Err(StoreError::CatalogLocked { .. }) => bail!(
             "the archive at {} is held by a running `arhiva serve`: manage users on its page \
@@ -74,35 +100,53 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
             name,
             role,
             password_stdin,
+            full_name,
+            function,
         } => {
             let role: Role = role.parse()?;
             users::validate_name(&name)?;
+            let identity = users::Identity::new(&full_name, &function)?;
             let password = read_password(&name, password_stdin)?;
-            let archive = open(config)?;
-            users::add(&archive, &name, role, &password)?;
+            let archive = open_or_create(config, true)?;
+            users::add_with(&archive, &name, role, &password, &identity)?;
             println!("user {name} added ({})", role.as_str());
+        }
+        UserCommand::Set {
+            name,
+            full_name,
+            function,
+        } => {
+            let identity = users::Identity::new(&full_name, &function)?;
+            users::set_identity(&open_or_create(config, false)?, &name, &identity)?;
+            println!("user {name}: {full_name} ({function})");
         }
         UserCommand::Passwd {
             name,
             password_stdin,
         } => {
             let password = read_password(&name, password_stdin)?;
-            let archive = open(config)?;
+            let archive = open_or_create(config, false)?;
             users::set_password(&archive, &name, &password)?;
             println!("password of {name} changed");
         }
         UserCommand::Disable { name } => {
-            users::set_disabled(&open(config)?, &name, true)?;
+            users::set_disabled(&open_or_create(config, false)?, &name, true)?;
             println!("user {name} disabled");
         }
         UserCommand::Enable { name } => {
-            users::set_disabled(&open(config)?, &name, false)?;
+            users::set_disabled(&open_or_create(config, false)?, &name, false)?;
             println!("user {name} enabled");
         }
         UserCommand::List => {
-            for (name, u) in users::list(&open(config)?)? {
+            for (name, u) in users::list(&open_or_create(config, false)?)? {
                 let state = if u.disabled { "disabled" } else { "active" };
-                println!("{name}\t{}\t{state}\t{}", u.role.as_str(), u.created);
+                println!(
+                    "{name}\t{}\t{state}\t{}\t{}\t{}",
+                    u.role.as_str(),
+                    u.created,
+                    u.full_name,
+                    u.function
+                );
             }
         }
     }

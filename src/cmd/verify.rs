@@ -73,11 +73,7 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
 pub fn verify(config: &Config, sample: f64) -> anyhow::Result<Report> {
     let started = Instant::now();
     let data = &config.data;
-    anyhow::ensure!(
-        data.join("objects").is_dir() && data.join("journal").is_dir(),
-        "no archive at {} (expected objects/ and journal/ there)",
-        data.display()
-    );
+    arhiva_store::archive::check_exists(data)?;
     let objects = ObjectStore::open(data.join("objects"))?;
     let mut report = Report::default();
 

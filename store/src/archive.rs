@@ -57,6 +57,14 @@ impl Archive {
         })
     }
 
+    /// Open the archive in `dir`, which must already hold one: otherwise
+    /// [`StoreError::NoArchive`], and nothing is created (a typo in a path
+    /// must not turn into an empty archive that finds nothing).
+    pub fn open_existing(dir: impl AsRef<Path>) -> Result<Archive> {
+        check_exists(dir.as_ref())?;
+        Archive::open(dir)
+    }
+
     /// The data directory.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -118,6 +126,30 @@ impl Archive {
         self.catalog_state = CatalogState::Rebuilt("asked for".into());
         Ok(n)
     }
+}
+
+/// [`StoreError::NoArchive`] unless `dir` holds an archive; says what is
+/// there instead.
+pub fn check_exists(dir: &Path) -> Result<()> {
+    if dir.join("objects").is_dir() && dir.join("journal").is_dir() {
+        return Ok(());
+    }
+    let reason = if !dir.exists() {
+        "the folder does not exist"
+    } else if !dir.is_dir() {
+        "it is not a folder"
+    } else if fs::read_dir(dir)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false)
+    {
+        "the folder is empty"
+    } else {
+        "the folder has no objects/ and journal/"
+    };
+    Err(StoreError::NoArchive {
+        path: dir.to_path_buf(),
+        reason,
+    })
 }
 
 fn tempdir_in(dir: &Path) -> Result<PathBuf> {

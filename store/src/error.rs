@@ -77,6 +77,15 @@ pub enum StoreError {
     /// A malformed object id.
     #[error("invalid object id {0:?}: expected 64 hex digits")]
     BadId(String),
+    /// The directory holds no archive (no content store and journal), and
+    /// the caller asked not to create one.
+    #[error("no archive in {}: {reason}", path.display())]
+    NoArchive {
+        /// The data directory asked for.
+        path: PathBuf,
+        /// What was found there instead.
+        reason: &'static str,
+    },
 }
 
 /// Result with [`StoreError`] by default.

@@ -8,7 +8,7 @@ use time::Date;
 use crate::certificates::deadline::ro_date;
 use crate::certificates::documents::{Letterhead, BOTTOM, LEFT, RIGHT};
 use crate::certificates::error::Result;
-use crate::certificates::model::Request;
+use crate::certificates::model::{Clerk, Request};
 use crate::certificates::pdf::{Face, Pdf, HEIGHT, WIDTH};
 
 /// A page chosen for a certified copy, read from the archive.
@@ -34,10 +34,14 @@ pub fn certified_copy_pdf(
     r: &Request,
     pages: &[CopyPage],
     on: Date,
-    by: &str,
+    by: &Clerk,
 ) -> Result<Vec<u8>> {
     let number = r.number.to_string();
-    let by = by.strip_prefix("cli:").unwrap_or(by);
+    let by = if by.function.is_empty() {
+        by.name.clone()
+    } else {
+        format!("{}, {}", by.name, by.function)
+    };
     let mut pdf = Pdf::new(&format!("Copie conformă, cererea nr. {number}"))?;
     let stamp_h = 62.0;
     for (i, cp) in pages.iter().enumerate() {

@@ -39,14 +39,19 @@ pub trait Clock: Send + Sync {
     }
 }
 
-/// The system clock, in the machine's local time zone when it can be
-/// determined (UTC otherwise).
+/// The system clock in the archive's time zone (Europe/Bucharest),
+/// whatever the machine's own zone: a request registered at 00:30 in Arad
+/// is dated that day also on a server that runs in UTC.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_local().unwrap_or_else(|_| OffsetDateTime::now_utc())
+        let now = OffsetDateTime::now_utc();
+        let offset = crate::localtime::offset_at(now.unix_timestamp());
+        time::UtcOffset::from_whole_seconds(offset)
+            .map(|o| now.to_offset(o))
+            .unwrap_or(now)
     }
 }
 

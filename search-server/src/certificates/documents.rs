@@ -10,7 +10,7 @@ use time::Date;
 use crate::certificates::coverage::{month_ranges, Coverage};
 use crate::certificates::deadline::ro_date;
 use crate::certificates::error::Result;
-use crate::certificates::model::{Request, RequestKind};
+use crate::certificates::model::{Clerk, Request, RequestKind};
 use crate::certificates::pdf::{Face, Pdf, HEIGHT, WIDTH};
 use crate::certificates::periods::{duration_ro, Period};
 
@@ -93,9 +93,7 @@ fn header(f: &mut Flow, head: &Letterhead, number: &str, on: Date) {
     f.y = TOP - 54.0;
 }
 
-fn signatures(f: &mut Flow, head: &Letterhead, by: &str) {
-    // The command line acts as `cli:<login>`; the paper shows the login.
-    let by = by.strip_prefix("cli:").unwrap_or(by);
+fn signatures(f: &mut Flow, head: &Letterhead, by: &Clerk) {
     f.need(96.0);
     f.gap(40.0);
     let y = f.y;
@@ -112,7 +110,10 @@ fn signatures(f: &mut Flow, head: &Letterhead, by: &str) {
             &head.signatory_name,
         );
     }
-    p.text(Face::Regular, RIGHT - 150.0, y - 16.0, 10.0, by);
+    p.text(Face::Regular, RIGHT - 150.0, y - 16.0, 10.0, &by.name);
+    if !by.function.is_empty() {
+        p.text(Face::Regular, RIGHT - 150.0, y - 29.0, 8.5, &by.function);
+    }
     p.line(LEFT + 10.0, y - 44.0, LEFT + 170.0, y - 44.0, 0.5);
     p.line(RIGHT - 150.0, y - 44.0, RIGHT, y - 44.0, 0.5);
     p.text(
@@ -324,7 +325,7 @@ pub fn certificate_pdf(
     r: &Request,
     periods: &[Period],
     on: Date,
-    by: &str,
+    by: &Clerk,
 ) -> Result<Vec<u8>> {
     let number = r.number.to_string();
     let mut f = Flow {
@@ -418,7 +419,7 @@ pub fn certificate_pdf(
 }
 
 /// The letter telling the petitioner that nothing was found.
-pub fn negative_pdf(head: &Letterhead, r: &Request, on: Date, by: &str) -> Result<Vec<u8>> {
+pub fn negative_pdf(head: &Letterhead, r: &Request, on: Date, by: &Clerk) -> Result<Vec<u8>> {
     let number = r.number.to_string();
     let mut f = Flow {
         pdf: Pdf::new(&format!("Răspuns la cererea nr. {number}"))?,

@@ -14,7 +14,9 @@ use crate::certificates::coverage::coverage;
 use crate::certificates::deadline::{iso_date, Clock};
 use crate::certificates::documents::{certificate_pdf, negative_pdf, Letterhead};
 use crate::certificates::error::{CertificateError, Result};
-use crate::certificates::model::{DocumentKind, Issued, Request, RequestNumber, Status, Subject};
+use crate::certificates::model::{
+    Clerk, DocumentKind, Issued, Request, RequestNumber, Status, Subject,
+};
 use crate::certificates::periods::periods;
 use crate::certificates::register::{load, update, Actor, CERTIFICATE_KIND};
 use crate::certificates::workspace::{search, workspace};
@@ -80,13 +82,30 @@ fn copy_pages(archive: &Archive, r: &Request) -> Result<Vec<CopyPage>> {
     Ok(out)
 }
 
-/// Render the answer to `r` as it would be issued on `on` by `by`.
+/// The clerk a login stands for on paper: the user's full name and
+/// function, or the login when the account has no full name.
+pub fn clerk_of(archive: &Archive, login: &str) -> Result<Clerk> {
+    let name = login.strip_prefix("cli:").unwrap_or(login);
+    let user = archive
+        .catalog()
+        .record(crate::users::KIND, name)?
+        .and_then(|v| serde_json::from_value::<crate::users::UserRecord>(v).ok());
+    Ok(match user {
+        Some(u) if !u.full_name.is_empty() => Clerk {
+            name: u.full_name,
+            function: u.function,
+        },
+        _ => Clerk::login(login),
+    })
+}
+
+/// Render the answer to `r` as it would be issued on `on`, drawn up by `by`.
 pub fn render(
     archive: &Archive,
     head: &Letterhead,
     r: &Request,
     on: Date,
-    by: &str,
+    by: &Clerk,
 ) -> Result<(DocumentKind, Vec<u8>)> {
     let kind = document_kind(r);
     let bytes = match kind {
@@ -110,7 +129,10 @@ pub fn render(
 pub fn rerender(archive: &Archive, head: &Letterhead, r: &Request) -> Result<Option<Vec<u8>>> {
     match &r.issued {
         None => Ok(None),
-        Some(i) => Ok(Some(render(archive, head, r, i.on, &i.by)?.1)),
+        Some(i) => {
+            let clerk = i.clerk.clone().unwrap_or_else(|| Clerk::login(&i.by));
+            Ok(Some(render(archive, head, r, i.on, &clerk)?.1))
+        }
     }
 }
 
@@ -136,6 +158,7 @@ pub fn issue(
         }
     }
     let on = clock.today();
+    let clerk = clerk_of(archive, &actor.user)?;
     let action = match document_kind(&current) {
         DocumentKind::Negative => "answer-negatively",
         _ => "issue",
@@ -152,7 +175,7 @@ pub fn issue(
             let found = r.confirmed().map(|d| d.month.clone()).collect();
             r.coverage = coverage(archive, r, &found)?;
         }
-        let (kind, bytes) = render(archive, head, r, on, &actor.user)?;
+        let (kind, bytes) = render(archive, head, r, on, &clerk)?;
         let put = archive.objects().put_bytes(&bytes)?;
         let issued = Issued {
             document: kind,
@@ -160,6 +183,7 @@ pub fn issue(
             size: put.size,
             on,
             by: actor.user.clone(),
+            clerk: Some(clerk.clone()),
         };
         let record = CertificateRecord {
             request: r.number.to_string(),

@@ -78,10 +78,12 @@ pub use coverage::{coverage, Coverage, MonthState};
 pub use deadline::{due_date, urgency, Clock, FixedClock, SystemClock, Urgency};
 pub use documents::Letterhead;
 pub use error::{CertificateError, Result};
-pub use issue::{issue, issue_batch, render, stored_pdf, BatchOutcome, CertificateRecord};
+pub use issue::{
+    clerk_of, issue, issue_batch, render, stored_pdf, BatchOutcome, CertificateRecord,
+};
 pub use model::{
-    Decision, DocumentKind, NewRequest, PageRef, Request, RequestKind, RequestNumber, Status,
-    Subject, YearRange,
+    Clerk, Decision, DocumentKind, NewRequest, PageRef, Request, RequestKind, RequestNumber,
+    Status, Subject, YearRange,
 };
 pub use periods::{periods, Period};
 pub use register::Actor;

@@ -304,8 +304,34 @@ pub struct Issued {
     /// Date of issue (printed on the document).
     #[serde(with = "iso")]
     pub on: Date,
-    /// Who issued it (printed under "Întocmit").
+    /// Who issued it (the login).
     pub by: String,
+    /// The name and function printed under "Întocmit" (answers issued
+    /// before names were kept printed the login).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clerk: Option<Clerk>,
+}
+
+/// Who drew up an answer, as printed under "Întocmit": the user's full
+/// name and function, or the login when no full name is known.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clerk {
+    /// Full name (or the login).
+    pub name: String,
+    /// Function ("funcția"), when known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub function: String,
+}
+
+impl Clerk {
+    /// A clerk known only by login (`cli:<login>` from the command line
+    /// prints as the login).
+    pub fn login(login: &str) -> Clerk {
+        Clerk {
+            name: login.strip_prefix("cli:").unwrap_or(login).to_string(),
+            function: String::new(),
+        }
+    }
 }
 
 /// One line of a request's history.

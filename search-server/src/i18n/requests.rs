@@ -80,9 +80,35 @@ pub struct RequestTexts {
     pub status_drafted: &'static str,
     pub status_issued: &'static str,
     pub status_negative: &'static str,
+    pub history_when: &'static str,
+    pub history_who: &'static str,
+    pub history_what: &'static str,
+    pub history_details: &'static str,
+    /// History actions for people, by the journaled code.
+    pub history_actions: &'static [(&'static str, &'static str)],
+    /// A journaled history detail for people: `(action, detail)`.
+    pub history_detail: fn(&str, &str) -> String,
+    pub confirm_box: &'static str,
+    pub confirm_auto: &'static str,
+    pub confirm_issue: &'static str,
+    pub confirm_required: &'static str,
 }
 
 impl RequestTexts {
+    /// A history line's action for people: "adeverință eliberată", not
+    /// `issue`. Unknown codes come back as they were.
+    pub fn history_action<'a>(&self, action: &'a str, detail: &str) -> &'a str {
+        let key = match action {
+            // The same action issues a certificate or a certified copy.
+            "issue" if detail.starts_with("certified-copy") => "issue-copy",
+            other => other,
+        };
+        self.history_actions
+            .iter()
+            .find(|(code, _)| *code == key)
+            .map_or(action, |(_, label)| label)
+    }
+
     /// A status for people.
     pub fn status_name(&self, s: Status) -> &'static str {
         match s {
@@ -111,6 +137,66 @@ impl Lang {
             Lang::Ro => &RO,
             Lang::En => &EN,
         }
+    }
+}
+
+/// `"12 hits in 8 months"` → `(12, 8)`; `"3 confirmed, 1 rejected"` → `(3, 1)`.
+fn two_numbers(detail: &str) -> Option<(u64, u64)> {
+    let mut n = detail
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<u64>().ok());
+    Some((n.next()??, n.next()??))
+}
+
+/// `"certificate <sha256> (1234 bytes)"` → the object's first 16 digits and the size.
+fn issued_object(detail: &str) -> Option<(&str, &str)> {
+    let mut words = detail.split_whitespace();
+    let _kind = words.next()?;
+    let object = words.next()?.get(..16)?;
+    let size = words.next()?.trim_start_matches('(');
+    Some((object, size))
+}
+
+/// `"2026-01-05"` anywhere in a detail → `"05.01.2026"`.
+fn ro_dates(detail: &str) -> String {
+    detail
+        .split(' ')
+        .map(|w| match crate::certificates::deadline::parse_iso_date(w) {
+            Some(d) => crate::certificates::deadline::ro_date(d),
+            None => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn detail_ro(action: &str, detail: &str) -> String {
+    match (action, two_numbers(detail), issued_object(detail)) {
+        ("search", Some((hits, months)), _) => format!("{hits} rezultate în {months} luni"),
+        ("decide", Some((yes, no)), _) => format!("{yes} confirmate, {no} respinse"),
+        ("issue" | "answer-negatively", _, Some((object, size))) => {
+            format!("PDF {object}… ({size} octeți)")
+        }
+        ("register", _, _) => ro_dates(
+            &detail
+                .replace(" · seniority · ", " · adeverință de vechime · ")
+                .replace(" · copies · ", " · copii conforme · "),
+        ),
+        _ => detail.to_string(),
+    }
+}
+
+fn detail_en(action: &str, detail: &str) -> String {
+    match (action, issued_object(detail)) {
+        ("issue" | "answer-negatively", Some((object, size))) => {
+            format!("PDF {object}… ({size} bytes)")
+        }
+        ("register", _) => ro_dates(
+            &detail
+                .replace(" · seniority · ", " · work-seniority certificate · ")
+                .replace(" · copies · ", " · certified copies · "),
+        ),
+        _ => detail.to_string(),
     }
 }
 
@@ -213,6 +299,28 @@ pub static RO: RequestTexts = RequestTexts {
     status_drafted: "redactată",
     status_issued: "eliberată",
     status_negative: "răspuns negativ",
+    history_when: "Când (ora României)",
+    history_who: "Cine",
+    history_what: "Ce s-a făcut",
+    history_details: "Detalii",
+    history_actions: &[
+        ("register", "cerere înregistrată"),
+        ("search", "căutare în statele de plată"),
+        ("confirm", "rezultat confirmat"),
+        ("reject", "rezultat respins"),
+        ("decide", "decizii după regulă"),
+        ("extend", "termen prelungit"),
+        ("select-pages", "pagini alese pentru copie"),
+        ("draft", "răspuns redactat"),
+        ("issue", "adeverință eliberată"),
+        ("issue-copy", "copie conformă eliberată"),
+        ("answer-negatively", "răspuns negativ eliberat"),
+    ],
+    history_detail: detail_ro,
+    confirm_box: "Confirm",
+    confirm_auto: "Confirm: deciziile după regulă se înregistrează în istoricul cererii.",
+    confirm_issue: "Confirm: documentul primește număr și dată, se păstrează în arhivă și nu mai poate fi modificat.",
+    confirm_required: "Acțiunea nu a fost făcută: bifați „Confirm” lângă buton pentru a o confirma.",
 };
 
 /// English.
@@ -300,4 +408,26 @@ pub static EN: RequestTexts = RequestTexts {
     status_drafted: "drafted",
     status_issued: "issued",
     status_negative: "answered negatively",
+    history_when: "When (Romania time)",
+    history_who: "Who",
+    history_what: "What was done",
+    history_details: "Details",
+    history_actions: &[
+        ("register", "request registered"),
+        ("search", "payroll searched"),
+        ("confirm", "hit confirmed"),
+        ("reject", "hit rejected"),
+        ("decide", "decided by rule"),
+        ("extend", "deadline extended"),
+        ("select-pages", "pages chosen for the copy"),
+        ("draft", "answer drafted"),
+        ("issue", "certificate issued"),
+        ("issue-copy", "certified copy issued"),
+        ("answer-negatively", "negative answer issued"),
+    ],
+    history_detail: detail_en,
+    confirm_box: "Confirm",
+    confirm_auto: "Confirm: the decisions taken by rule are recorded in the request's history.",
+    confirm_issue: "Confirm: the document gets its number and date, is kept in the archive and cannot be changed.",
+    confirm_required: "Nothing was done: tick “Confirm” next to the button to confirm the action.",
 };

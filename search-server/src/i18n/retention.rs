@@ -60,6 +60,9 @@ pub struct RetentionTexts {
     pub approval_date: &'static str,
     pub dispose_hint: &'static str,
     pub saved: &'static str,
+    pub confirm_box: &'static str,
+    pub confirm_propose: &'static str,
+    pub confirm_required: &'static str,
 }
 
 impl Lang {
@@ -136,6 +139,9 @@ static RO: RetentionTexts = RetentionTexts {
     approval_date: "Data aprobării (AAAA-LL-ZZ)",
     dispose_hint: "Eliminarea unei propuneri aprobate: `arhiva retention dispose ID` (cu serverul oprit), care scrie și procesul-verbal de eliminare.",
     saved: "Înregistrat.",
+    confirm_box: "Confirm",
+    confirm_propose: "Confirm: propunerea se înregistrează cu dosarele scadente azi și merge la comisia de selecționare.",
+    confirm_required: "Propunerea nu a fost înregistrată: bifați „Confirm” lângă buton pentru a o confirma.",
 };
 
 static EN: RetentionTexts = RetentionTexts {
@@ -195,4 +201,7 @@ static EN: RetentionTexts = RetentionTexts {
     approval_date: "Approval date (YYYY-MM-DD)",
     dispose_hint: "Disposing of an approved proposal: `arhiva retention dispose ID` (with the server stopped), which also writes the destruction record.",
     saved: "Recorded.",
+    confirm_box: "Confirm",
+    confirm_propose: "Confirm: the proposal is recorded with the dossiers due today and goes to the selection commission.",
+    confirm_required: "The proposal was not recorded: tick “Confirm” next to the button to confirm it.",
 };

@@ -72,6 +72,10 @@ pub struct AddUser {
     role: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    function: String,
 }
 
 /// `POST /admin/utilizatori` (admin)
@@ -84,10 +88,12 @@ pub async fn add_user(
     viewer.check_csrf(&f.csrf)?;
     viewer.require(Role::Admin)?;
     let role: Role = f.role.parse()?;
+    let identity = users::Identity::new(&f.full_name, &f.function)?;
     let archive = state.archive.clone();
     let name = f.name.trim().to_string();
     let n = name.clone();
-    blocking(move || users::add(&archive, &n, role, &f.password).map(|_| ())).await?;
+    blocking(move || users::add_with(&archive, &n, role, &f.password, &identity).map(|_| ()))
+        .await?;
     state
         .audit
         .record_sync(
@@ -143,6 +149,41 @@ pub async fn set_state(
     state
         .audit
         .record_sync(&viewer.user, action, &name, &viewer.ip)
+        .await?;
+    Ok(Redirect::to("/admin/utilizatori?saved=1").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SetIdentity {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    function: String,
+}
+
+/// `POST /admin/utilizatori/{name}/identitate` (admin): the full name and
+/// function printed under "Întocmit".
+pub async fn set_identity(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    path: std::result::Result<Path<String>, PathRejection>,
+    form: std::result::Result<Form<SetIdentity>, FormRejection>,
+) -> Result<Response> {
+    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    viewer.check_csrf(&f.csrf)?;
+    viewer.require(Role::Admin)?;
+    let Path(name) = path.map_err(|_| ServerError::not_found(""))?;
+    users::validate_name(&name).map_err(|_| ServerError::not_found(name.clone()))?;
+    let identity = users::Identity::new(&f.full_name, &f.function)?;
+    let detail = format!("{name}: {} ({})", identity.full_name, identity.function);
+    let archive = state.archive.clone();
+    let n = name.clone();
+    blocking(move || users::set_identity(&archive, &n, &identity)).await?;
+    state
+        .audit
+        .record_sync(&viewer.user, "user-identity", &detail, &viewer.ip)
         .await?;
     Ok(Redirect::to("/admin/utilizatori?saved=1").into_response())
 }

@@ -14,7 +14,7 @@
 //! GET  /retentie  POST …/blocari, …/propuneri, …/aprobare
 //!                                          due list, legal holds, disposal proposals
 //!                                          and approvals (arhivist reads, admin acts)
-//! GET  /admin/utilizatori  POST …          users: list, add, disable (admin)
+//! GET  /admin/utilizatori  POST …          users: list, add, disable, name and function (admin)
 //! GET  /admin/audit                        audit log (admin)
 //! GET  /api/search | /api/dossiers/{cota} | /api/dossiers/{cota}/pages/{n}
 //!      /api/person | /api/me               JSON, same auth (cookie or Basic)
@@ -73,6 +73,10 @@ pub fn router(state: AppState) -> Router {
             get(admin::users).post(admin::add_user),
         )
         .route("/admin/utilizatori/{name}/stare", post(admin::set_state))
+        .route(
+            "/admin/utilizatori/{name}/identitate",
+            post(admin::set_identity),
+        )
         .route("/admin/audit", get(admin::audit))
         .route("/api/me", get(api::me))
         .route("/api/search", get(api::search))

@@ -27,7 +27,7 @@ mod api;
 
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -36,7 +36,7 @@ use serde::Deserialize;
 use crate::auth::{Role, Viewer};
 use crate::certificates::coverage::for_workspace;
 use crate::certificates::deadline::parse_iso_date;
-use crate::certificates::issue::{file_name, render, stored_pdf};
+use crate::certificates::issue::{clerk_of, file_name, render, stored_pdf};
 use crate::certificates::register::{self, Actor};
 use crate::certificates::workspace::{auto_decide, decide, find_hit, search, workspace};
 use crate::certificates::{
@@ -219,7 +219,18 @@ async fn show(
 ) -> Result<Response> {
     viewer.require(Role::Arhivist)?;
     let n = number(path)?;
-    let (archive, index, who) = (state.archive.clone(), state.index.clone(), actor(&viewer));
+    workspace_page(&state, &viewer, n, None).await
+}
+
+/// The workspace of request `n`; with `refused`, a 400 saying why the
+/// action asked for was not done, the page otherwise as it was.
+async fn workspace_page(
+    state: &AppState,
+    viewer: &Viewer,
+    n: RequestNumber,
+    refused: Option<&'static str>,
+) -> Result<Response> {
+    let (archive, index, who) = (state.archive.clone(), state.index.clone(), actor(viewer));
     let (r, results, cov) = blocking(move || {
         let r = register::load(&archive, n)?;
         let results = search(&index, &r)?;
@@ -239,16 +250,26 @@ async fn show(
     let ws = workspace(&r, &results);
     let ps = periods(r.confirmed());
     let job = state.jobs.ocr(&n.to_string());
-    Ok(views::requests::workspace(
-        &viewer,
+    let page = views::requests::workspace(
+        viewer,
         &r,
         &ws,
         &ps,
         cov.as_ref(),
         job.as_ref(),
         SystemClock.today(),
-    )
-    .into_response())
+        refused,
+    );
+    let status = match refused {
+        Some(_) => StatusCode::BAD_REQUEST,
+        None => StatusCode::OK,
+    };
+    Ok((status, page).into_response())
+}
+
+/// Irreversible actions need the form's "Confirm" box ticked.
+fn confirmed(f: &TokenForm) -> bool {
+    matches!(f.confirm.as_str(), "1" | "on" | "da" | "yes")
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -324,6 +345,9 @@ struct TokenForm {
     notice: String,
     #[serde(default)]
     pages: String,
+    /// The "Confirm" checkbox of an irreversible action.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// `POST /cereri/{nr}/decizie-automata`
@@ -337,6 +361,10 @@ async fn decide_auto(
     viewer.check_csrf(&f.csrf)?;
     viewer.require(Role::Arhivist)?;
     let n = number(path)?;
+    if !confirmed(&f) {
+        let why = viewer.lang.req().confirm_required;
+        return workspace_page(&state, &viewer, n, Some(why)).await;
+    }
     let (archive, index, who) = (state.archive.clone(), state.index.clone(), actor(&viewer));
     blocking(move || {
         let r = register::load(&archive, n)?;
@@ -535,6 +563,11 @@ async fn issue_form(
     let f = form(f)?;
     viewer.check_csrf(&f.csrf)?;
     let n = number(path)?;
+    if !confirmed(&f) {
+        viewer.require(Role::Arhivist)?;
+        let why = viewer.lang.req().confirm_required;
+        return workspace_page(&state, &viewer, n, Some(why)).await;
+    }
     issue_now(&state, &viewer, n).await?;
     Ok(Redirect::to(&request_url(n)).into_response())
 }
@@ -565,7 +598,8 @@ async fn preview(
     let head = state.config.letterhead.clone();
     let (name, bytes) = blocking(move || {
         let r = register::load(&archive, n)?;
-        let (_, bytes) = render(&archive, &head, &r, SystemClock.today(), &user)?;
+        let clerk = clerk_of(&archive, &user)?;
+        let (_, bytes) = render(&archive, &head, &r, SystemClock.today(), &clerk)?;
         Ok((format!("proiect-{}", file_name(&r)), bytes))
     })
     .await?;

@@ -6,7 +6,7 @@
 
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -33,6 +33,16 @@ pub async fn page(
 ) -> Result<Response> {
     viewer.require(Role::Arhivist)?;
     let saved = params(q)?.saved.is_some();
+    retention_page(&state, &viewer, saved, None).await
+}
+
+/// The retention page; with `refused`, a 400 saying why an action was not done.
+async fn retention_page(
+    state: &AppState,
+    viewer: &Viewer,
+    saved: bool,
+    refused: Option<&'static str>,
+) -> Result<Response> {
     let archive = state.archive.clone();
     let rules = state.config.retention;
     let view = blocking(move || {
@@ -47,7 +57,12 @@ pub async fn page(
     state
         .audit
         .record(&viewer.user, "view-retention", "", &viewer.ip);
-    Ok(crate::views::retention::page(&viewer, &view, saved).into_response())
+    let page = crate::views::retention::page(viewer, &view, saved, refused);
+    let status = match refused {
+        Some(_) => StatusCode::BAD_REQUEST,
+        None => StatusCode::OK,
+    };
+    Ok((status, page).into_response())
 }
 
 fn field(value: &str, what: &str) -> Result<String> {
@@ -137,20 +152,27 @@ pub async fn release_hold(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Csrf {
+pub struct ProposeForm {
     #[serde(default)]
     csrf: String,
+    /// The "Confirm" checkbox: a proposal cannot be withdrawn.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// `POST /retentie/propuneri` (admin): everything due today, frozen.
 pub async fn propose(
     State(state): State<AppState>,
     viewer: Viewer,
-    form: std::result::Result<Form<Csrf>, FormRejection>,
+    form: std::result::Result<Form<ProposeForm>, FormRejection>,
 ) -> Result<Response> {
     let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
     viewer.check_csrf(&f.csrf)?;
     viewer.require(Role::Admin)?;
+    if !matches!(f.confirm.as_str(), "1" | "on" | "da" | "yes") {
+        let why = viewer.lang.ret().confirm_required;
+        return retention_page(&state, &viewer, false, Some(why)).await;
+    }
     let archive = state.archive.clone();
     let rules = state.config.retention;
     let by = viewer.user.clone();

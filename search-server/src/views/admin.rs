@@ -84,11 +84,10 @@ fn summary(s: &serde_json::Value) -> Markup {
     }
 }
 
-/// "2026-05-04T10:11:12Z" → "2026-05-04 10:11:12".
+/// A journaled UTC time as people read it: local time in Bucharest with
+/// the zone, "2026-12-03T09:25:07Z" → "03.12.2026 11:25 EET".
 pub fn short_time(rfc3339: &str) -> String {
-    let s = rfc3339.replace('T', " ");
-    let s = s.split('.').next().unwrap_or(&s).trim_end_matches('Z');
-    s.chars().take(19).collect()
+    crate::localtime::local_time(rfc3339)
 }
 
 /// The user list with the add form.
@@ -101,11 +100,19 @@ pub fn users(v: &Viewer, list: &[(String, UserRecord)], message: Option<&str>) -
             h1 { (t.users_title) }
             @if let Some(m) = message { p.notice.ok { (m) } }
             table {
-                thead { tr { th { (t.user) } th { (t.role) } th { (t.created) } th { (t.status) } th {} } }
+                thead { tr { th { (t.user) } th { (t.full_name) " · " (t.function) } th { (t.role) } th { (t.created) } th { (t.status) } th {} } }
                 tbody {
                     @for (name, u) in list {
                         tr {
                             td { strong { (name) } }
+                            td {
+                                form.inline.identity method="post" action=(format!("/admin/utilizatori/{}/identitate", encode(name))) {
+                                    input type="hidden" name="csrf" value=(v.csrf_token());
+                                    input type="text" name="full_name" value=(u.full_name) maxlength="100" placeholder=(t.full_name) aria-label=(t.full_name);
+                                    input type="text" name="function" value=(u.function) maxlength="100" size="12" placeholder=(t.function) aria-label=(t.function);
+                                    button.secondary type="submit" { (t.save) }
+                                }
+                            }
                             td { (t.role_label(u.role)) }
                             td { (short_time(&u.created)) }
                             td { @if u.disabled { span.badge.bad { (t.disabled) } } @else { span.badge { (t.active) } } }
@@ -136,6 +143,10 @@ pub fn users(v: &Viewer, list: &[(String, UserRecord)], message: Option<&str>) -
                         }
                     }
                     div { label for="password" { (t.password) } input #password type="password" name="password" required minlength="10" autocomplete="new-password"; }
+                }
+                div.row {
+                    div { label for="full_name" { (t.full_name) } input #full_name type="text" name="full_name" maxlength="100"; }
+                    div { label for="function" { (t.function) } input #function type="text" name="function" maxlength="100" placeholder="inspector"; }
                     div { button type="submit" { (t.add_user) } }
                 }
             }

@@ -15,6 +15,7 @@ use crate::certificates::{
 use crate::certificates::{Coverage, MonthState};
 use crate::i18n::requests::RequestTexts;
 use crate::jobs::OcrJob;
+use crate::localtime::local_time;
 use crate::routes::page_url;
 use crate::routes::requests::request_url;
 use crate::views::layout::{page as shell, Chrome, Nav};
@@ -166,8 +167,9 @@ fn hits(v: &Viewer, t: &RequestTexts, r: &Request, ws: &Workspace) -> Markup {
         } @else {
             p { ((t.pending)(ws.pending)) }
             @if !closed && ws.pending > 0 {
-                form.inline method="post" action=(format!("{}/decizie-automata", request_url(r.number))) {
+                form.inline.confirm method="post" action=(format!("{}/decizie-automata", request_url(r.number))) {
                     input type="hidden" name="csrf" value=(v.csrf_token());
+                    (confirm_box(t, "confirm-auto", t.confirm_auto))
                     button type="submit" { (t.auto_confirm) }
                 }
             }
@@ -274,7 +276,7 @@ fn answer(v: &Viewer, t: &RequestTexts, r: &Request) -> Markup {
     html! {
         h2 { (t.answer) }
         @if let Some(i) = &r.issued {
-            p.notice.ok { (t.issued_on) " " (ro_date(i.on)) " · " (i.by) " · " span.mono { (&i.object[..16]) "…" } }
+            p.notice.ok { (t.issued_on) " " (ro_date(i.on)) " · " (i.clerk.as_ref().map_or(i.by.as_str(), |c| c.name.as_str())) " · " span.mono { (&i.object[..16]) "…" } }
             div.actions { a.button href=(format!("{base}/document.pdf")) { (t.download) } }
         } @else {
             div.actions {
@@ -285,8 +287,9 @@ fn answer(v: &Viewer, t: &RequestTexts, r: &Request) -> Markup {
                         button.secondary type="submit" { (t.draft) }
                     }
                 }
-                form.inline method="post" action=(format!("{base}/emitere")) {
+                form.inline.confirm method="post" action=(format!("{base}/emitere")) {
                     input type="hidden" name="csrf" value=(v.csrf_token());
+                    (confirm_box(t, "confirm-issue", t.confirm_issue))
                     button type="submit" { (issue_label) }
                 }
             }
@@ -403,7 +406,20 @@ fn coverage(
     }
 }
 
-/// `GET /cereri/{nr}`
+/// A required "Confirm" checkbox for an action that cannot be undone: the
+/// browser asks for it without JavaScript, and the server refuses the form
+/// without it.
+pub fn confirm_box(t: &RequestTexts, id: &str, what: &str) -> Markup {
+    html! {
+        label.confirm for=(id) title=(what) {
+            input #(id) type="checkbox" name="confirm" value="1" required;
+            " " (t.confirm_box)
+        }
+        small.hint { (what) }
+    }
+}
+
+/// `GET /cereri/{nr}`; `refused` says why an action was not done.
 pub fn workspace(
     v: &Viewer,
     r: &Request,
@@ -412,6 +428,7 @@ pub fn workspace(
     cov: Option<&Coverage>,
     job: Option<&OcrJob>,
     today: Date,
+    refused: Option<&str>,
 ) -> Markup {
     let t = v.lang.req();
     let title = format!("{} {}", t.number, r.number);
@@ -423,6 +440,7 @@ pub fn workspace(
         html! {
             p { a href="/cereri" { "← " (t.list_title) } }
             h1 { (title) " " span.badge { (t.status_name(r.status)) } }
+            @if let Some(m) = refused { p.notice.bad role="alert" { (m) } }
             (facts(t, r, today))
             @match r.subject {
                 Subject::Seniority => { (coverage(v, r, ws, cov, job)) (hits(v, t, r, ws)) (period_table(t, ps)) },
@@ -430,10 +448,16 @@ pub fn workspace(
             }
             (answer(v, t, r))
             h2 { (t.history) }
-            table {
+            table.history {
+                thead { tr { th { (t.history_when) } th { (t.history_who) } th { (t.history_what) } th { (t.history_details) } } }
                 tbody {
                     @for h in history {
-                        tr { td.mono { (h.at) } td { (h.user) } td { (h.action) } td { (h.detail) } }
+                        tr {
+                            td.mono { (local_time(&h.at)) }
+                            td { (h.user) }
+                            td { (t.history_action(&h.action, &h.detail)) }
+                            td { ((t.history_detail)(&h.action, &h.detail)) }
+                        }
                     }
                 }
             }

@@ -43,8 +43,9 @@ pub fn proposed(proposals: &[(Proposal, Option<Approval>)]) -> BTreeMap<&str, &s
     out
 }
 
-/// The whole page; `saved` after a form went through.
-pub fn page(v: &Viewer, p: &RetentionPage, saved: bool) -> Markup {
+/// The whole page; `saved` after a form went through, `refused` when an
+/// action was not done (and why).
+pub fn page(v: &Viewer, p: &RetentionPage, saved: bool, refused: Option<&str>) -> Markup {
     let r = v.lang.ret();
     let admin = v.role >= Role::Admin;
     let plan = &p.plan;
@@ -56,6 +57,7 @@ pub fn page(v: &Viewer, p: &RetentionPage, saved: bool) -> Markup {
             h1 { (r.title) }
             p.hint { (r.intro) }
             @if saved { p.notice.ok { (r.saved) } }
+            @if let Some(m) = refused { p.notice.bad role="alert" { (m) } }
 
             h2 { (r.due_title) " " small { (r.at) " " (date::format(plan.today)) } }
             @if plan.due.is_empty() {
@@ -68,8 +70,13 @@ pub fn page(v: &Viewer, p: &RetentionPage, saved: bool) -> Markup {
                 @if admin && plan.due.iter().all(|l| proposed.contains_key(l.cota.as_str())) {
                     p.hint { (r.all_proposed) }
                 } @else if admin {
-                    form.panel method="post" action="/retentie/propuneri" {
+                    form.panel.confirm method="post" action="/retentie/propuneri" {
                         input type="hidden" name="csrf" value=(v.csrf_token());
+                        label.confirm for="confirm-propose" title=(r.confirm_propose) {
+                            input #confirm-propose type="checkbox" name="confirm" value="1" required;
+                            " " (r.confirm_box)
+                        }
+                        small.hint { (r.confirm_propose) }
                         button type="submit" { (r.propose) }
                     }
                 }

@@ -76,7 +76,7 @@ pub async fn place_hold(
     viewer: Viewer,
     form: std::result::Result<Form<PlaceHold>, FormRejection>,
 ) -> Result<Response> {
-    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    let Form(f) = form.map_err(ServerError::form)?;
     viewer.check_csrf(&f.csrf)?;
     viewer.require(Role::Admin)?;
     let id = field(&f.target, "the cotă or inventory")?;
@@ -116,7 +116,7 @@ pub async fn release_hold(
     path: std::result::Result<Path<String>, PathRejection>,
     form: std::result::Result<Form<ReleaseHold>, FormRejection>,
 ) -> Result<Response> {
-    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    let Form(f) = form.map_err(ServerError::form)?;
     viewer.check_csrf(&f.csrf)?;
     viewer.require(Role::Admin)?;
     let Path(id) = path.map_err(|_| ServerError::not_found(""))?;
@@ -148,7 +148,7 @@ pub async fn propose(
     viewer: Viewer,
     form: std::result::Result<Form<Csrf>, FormRejection>,
 ) -> Result<Response> {
-    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    let Form(f) = form.map_err(ServerError::form)?;
     viewer.check_csrf(&f.csrf)?;
     viewer.require(Role::Admin)?;
     let archive = state.archive.clone();
@@ -210,7 +210,7 @@ pub async fn approve(
     path: std::result::Result<Path<String>, PathRejection>,
     form: std::result::Result<Form<Approve>, FormRejection>,
 ) -> Result<Response> {
-    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    let Form(f) = form.map_err(ServerError::form)?;
     viewer.check_csrf(&f.csrf)?;
     viewer.require(Role::Admin)?;
     let Path(id) = path.map_err(|_| ServerError::not_found(""))?;

@@ -27,8 +27,9 @@ use arhiva_store::{Archive, TextSource};
 use support::{Client, TestServer, PASSWORD};
 
 /// The delivery: two payroll dossiers (one a year) and a few others; the
-/// seed gives one payroll dossier with word boxes and one without text.
-const SEED: u64 = 5;
+/// seed gives payroll pages with word boxes (hOCR), with plain text only,
+/// and with no text at all.
+const SEED: u64 = 32;
 const DOSSIERS: usize = 8;
 
 /// Lines of OCR output as digit strings: letters OCR confuses with digits

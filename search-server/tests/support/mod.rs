@@ -168,6 +168,9 @@ pub fn seed(data: &std::path::Path) -> (Archive, SearchIndex, Vec<u8>) {
                 wb("Popescu", 40, 68),
                 wb(CNP, 200, 68),
                 wb("șofer", 320, 68),
+                wb("Ionescu", 40, 116),
+                wb("2650101020031", 200, 116),
+                wb("contabilă", 320, 116),
             ];
             o.put_bytes(&serde_json::to_vec(&boxes).expect("json"))
                 .expect("put words")

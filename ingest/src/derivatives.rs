@@ -235,7 +235,7 @@ mod tests {
         std::os::unix::fs::symlink("/dev/full", &tmp).expect("symlink");
         let mut img = GrayImage::from_pixel(2400, 1600, image::Luma([250]));
         for (x, y, p) in img.enumerate_pixels_mut() {
-            *p = image::Luma(((x * 7 + y * 13) % 251) as u8);
+            *p = image::Luma([((x * 7 + y * 13) % 251) as u8]);
         }
         let r = write(dir.path(), &doc, None, &DynamicImage::ImageLuma8(img));
         assert!(r.is_err(), "a write to a full disk must fail");

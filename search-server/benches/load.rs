@@ -362,7 +362,7 @@ fn main() {
     for n in 0..paths.len() as u64 {
         request(0, n);
     }
-    let mut server = run(clients, secs, max, &request);
+    let mut server = run(clients, secs, max, request);
 
     // The same load with attackers beside it.
     let stop = std::sync::atomic::AtomicBool::new(false);
@@ -399,7 +399,7 @@ fn main() {
             });
         }
         std::thread::sleep(Duration::from_millis(500));
-        let stats = run(clients, secs, max, &request);
+        let stats = run(clients, secs, max, request);
         stop.store(true, Ordering::Relaxed);
         stats
     });

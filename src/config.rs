@@ -37,6 +37,11 @@ pub struct GlobalArgs {
 ///
 /// [server]
 /// bind = "127.0.0.1:8080"
+/// trusted_proxies = []     # e.g. ["127.0.0.1"] behind a TLS proxy on this host:
+///                          # only these may name the client (X-Forwarded-For, Forwarded)
+/// search_rate = 10.0       # searches per second per user, on average
+/// search_burst = 30        # searches at once before the rate applies
+/// header_timeout = 10      # seconds to send a request's headers, or to sit idle
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -69,12 +74,25 @@ impl Default for RetentionSettings {
 pub struct ServerSettings {
     /// Address `arhiva serve` listens on.
     pub bind: std::net::SocketAddr,
+    /// Proxies allowed to name the client address.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Searches per second per user.
+    pub search_rate: f64,
+    /// Searches at once per user.
+    pub search_burst: f64,
+    /// Seconds a connection may take to send headers, or sit idle.
+    pub header_timeout: u64,
 }
 
 impl Default for ServerSettings {
     fn default() -> Self {
+        let server = arhiva_server::ServerConfig::default();
         ServerSettings {
             bind: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
+            trusted_proxies: server.trusted_proxies,
+            search_rate: server.search_rate,
+            search_burst: server.search_burst,
+            header_timeout: server.header_timeout.as_secs(),
         }
     }
 }
@@ -155,6 +173,25 @@ mod tests {
         );
         assert_eq!(c.settings.letterhead.service, "Serviciul Arhivă");
         assert_eq!(c.settings.retention.transfer_age, 20);
+    }
+
+    #[test]
+    fn proxies_and_search_limits_come_from_the_file() {
+        let c = config_with(None).expect("config");
+        assert!(
+            c.settings.server.trusted_proxies.is_empty(),
+            "no proxy is trusted by default"
+        );
+        assert_eq!(c.settings.server.search_rate, 10.0);
+        assert_eq!(c.settings.server.search_burst, 30.0);
+        let c = config_with(Some(
+            "[server]\ntrusted_proxies = [\"127.0.0.1\", \"::1\"]\nsearch_rate = 2.5\nsearch_burst = 5\n",
+        ))
+        .expect("config");
+        assert_eq!(c.settings.server.trusted_proxies.len(), 2);
+        assert_eq!(c.settings.server.search_rate, 2.5);
+        assert_eq!(c.settings.server.search_burst, 5.0);
+        assert!(config_with(Some("[server]\ntrusted_proxies = [\"localhost\"]\n")).is_err());
     }
 
     #[test]

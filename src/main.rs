@@ -74,6 +74,9 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     config::init_tracing();
+    // The archive holds personal data: whatever this process writes is
+    // private to its user, whatever umask it was started with.
+    arhiva_store::private_umask();
     let config = match config::Config::from_args(&cli.global) {
         Ok(c) => c,
         Err(e) => {

@@ -17,7 +17,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use arhiva_index::SearchIndex;
@@ -32,6 +33,10 @@ use crate::{IngestOptions, OcrMode};
 pub const SOCKET: &str = "control.sock";
 /// A request line is small; anything longer is not ours.
 const MAX_REQUEST: u64 = 64 * 1024;
+/// How long a client may take to send its request line.
+const READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections being answered at once, at most; more are closed at once.
+const MAX_CONNECTIONS: usize = 16;
 
 /// A nightly run over `inbox`, as `arhiva nightly` would do it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,14 +105,39 @@ pub fn listen(archive: Arc<Archive>, index: Arc<SearchIndex>) -> Result<ControlS
     std::thread::Builder::new()
         .name("arhiva-control".into())
         .spawn(move || {
+            // Each connection on a thread of its own, so a client that says
+            // nothing holds up no one; the jobs themselves run one at a time.
+            let one_job = Arc::new(Mutex::new(()));
+            let open = Arc::new(AtomicUsize::new(0));
             for conn in listener.incoming() {
-                match conn {
-                    Ok(stream) => {
-                        if let Err(e) = answer(stream, &archive, &index) {
+                let stream = match conn {
+                    Ok(s) => s,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "control connection failed");
+                        continue;
+                    }
+                };
+                if open.fetch_add(1, Ordering::AcqRel) >= MAX_CONNECTIONS {
+                    open.fetch_sub(1, Ordering::AcqRel);
+                    tracing::warn!("too many control connections; one refused");
+                    continue;
+                }
+                let (archive, index, one_job, open) = (
+                    archive.clone(),
+                    index.clone(),
+                    one_job.clone(),
+                    open.clone(),
+                );
+                let spawned = std::thread::Builder::new()
+                    .name("arhiva-control-conn".into())
+                    .spawn(move || {
+                        if let Err(e) = answer(stream, &archive, &index, &one_job) {
                             tracing::warn!(error = %e, "control request not answered");
                         }
-                    }
-                    Err(e) => tracing::warn!(error = %e, "control connection failed"),
+                        open.fetch_sub(1, Ordering::AcqRel);
+                    });
+                if let Err(e) = spawned {
+                    tracing::warn!(error = %e, "control connection not answered");
                 }
             }
         })
@@ -115,12 +145,20 @@ pub fn listen(archive: Arc<Archive>, index: Arc<SearchIndex>) -> Result<ControlS
     Ok(socket)
 }
 
-fn answer(stream: UnixStream, archive: &Archive, index: &SearchIndex) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+fn answer(
+    stream: UnixStream,
+    archive: &Archive,
+    index: &SearchIndex,
+    one_job: &Mutex<()>,
+) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(READ_TIMEOUT))?;
     let mut line = String::new();
     BufReader::new((&stream).take(MAX_REQUEST)).read_line(&mut line)?;
     let reply = match serde_json::from_str::<Request>(&line) {
-        Ok(Request::Nightly(job)) => run(&job, archive, index),
+        Ok(Request::Nightly(job)) => {
+            let _turn = one_job.lock().unwrap_or_else(|p| p.into_inner());
+            run(&job, archive, index)
+        }
         Err(e) => Reply::Error(format!("not a control request: {e}")),
     };
     let mut out = serde_json::to_vec(&reply).map_err(std::io::Error::other)?;

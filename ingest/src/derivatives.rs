@@ -45,18 +45,33 @@ pub fn web_path(data_dir: &Path, page: &Page) -> PathBuf {
     base(data_dir, &page.document, page.pdf_page).with_extension("web.jpg")
 }
 
+/// Write a JPEG through a temp file renamed into place. On any error (a
+/// full disk among them) the temp file is removed: nothing half-written is
+/// left behind, and nothing half-written takes the derivative's name.
 fn save(img: &DynamicImage, path: &Path) -> Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let file = fs::File::create(&tmp).ctx("create", &tmp)?;
+    let written = write_jpeg(img, &tmp).and_then(|()| fs::rename(&tmp, path).ctx("rename", path));
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}
+
+fn write_jpeg(img: &DynamicImage, tmp: &Path) -> Result<()> {
+    let file = fs::File::create(tmp).ctx("create", tmp)?;
     let mut w = BufWriter::new(file);
     let enc = JpegEncoder::new_with_quality(&mut w, 80);
     img.write_with_encoder(enc).map_err(|e| IngestError::Io {
         op: "encode",
-        path: tmp.clone(),
+        path: tmp.to_path_buf(),
         source: std::io::Error::other(e.to_string()),
     })?;
-    drop(w);
-    fs::rename(&tmp, path).ctx("rename", path)
+    // Flush here, where a full disk is an error, not in a silent drop.
+    // (Derivatives can be made again: no fsync.)
+    w.into_inner()
+        .map_err(|e| e.into_error())
+        .ctx("write", tmp)?;
+    Ok(())
 }
 
 /// Shrink an 8-bit image of `channels` samples per pixel by an integer
@@ -215,4 +230,37 @@ pub fn ensure(archive: &Archive, page: &Page) -> Result<Option<(PathBuf, PathBuf
         Err(_) => return Ok(None),
     };
     write(dir, &page.document, page.pdf_page, &img).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_leaves_no_temp_file_and_no_derivative() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let doc = ObjectId::of(b"a scan");
+        let web = base(dir.path(), &doc, None).with_extension("web.jpg");
+        let parent = web.parent().expect("parent");
+        fs::create_dir_all(parent).expect("mkdir");
+        // The temp file's name is known: make it a door to a full disk.
+        let tmp = web.with_extension(format!("tmp{}", std::process::id()));
+        std::os::unix::fs::symlink("/dev/full", &tmp).expect("symlink");
+        let mut img = GrayImage::from_pixel(2400, 1600, image::Luma([250]));
+        for (x, y, p) in img.enumerate_pixels_mut() {
+            *p = image::Luma([((x * 7 + y * 13) % 251) as u8]);
+        }
+        let r = write(dir.path(), &doc, None, &DynamicImage::ImageLuma8(img));
+        assert!(r.is_err(), "a write to a full disk must fail");
+        let left: Vec<String> = fs::read_dir(parent)
+            .expect("list")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            left.iter().all(|n| !n.contains(".tmp")),
+            "temp files left: {left:?}"
+        );
+        assert!(!web.exists(), "no derivative under its final name");
+    }
 }

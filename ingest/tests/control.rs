@@ -102,3 +102,29 @@ fn a_handed_over_run_lands_in_the_holders_archive_and_bad_requests_do_not_stop_i
     drop(socket);
     assert!(!path.exists(), "the socket file goes with the listener");
 }
+
+/// A client that connects and says nothing used to hold the socket for 30
+/// seconds: everyone behind it waited. Now each connection has a thread of
+/// its own and a short read timeout.
+#[test]
+fn a_silent_client_does_not_hold_up_the_next() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    let archive = Arc::new(Archive::open(&data).expect("archive"));
+    let (index, _) = SearchIndex::open(&data.join("index")).expect("index");
+    let socket = control::listen(archive, Arc::new(index)).expect("listen");
+    let silent: Vec<UnixStream> = (0..3)
+        .map(|_| UnixStream::connect(socket.path()).expect("connect"))
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let mut s = UnixStream::connect(socket.path()).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(3)))
+        .expect("timeout");
+    s.write_all(b"{\"nonsense\": true}\n").expect("write");
+    let mut line = String::new();
+    BufReader::new(&s)
+        .read_line(&mut line)
+        .expect("answered while others stay silent");
+    assert!(line.contains("not a control request"), "{line}");
+    drop(silent);
+}

@@ -4,7 +4,7 @@
 //! the catalog, so disabling an account or changing its role takes effect
 //! on the next request.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -59,12 +59,79 @@ impl FromStr for Role {
     }
 }
 
+/// The client's address as the security middleware established it: the
+/// TCP peer, or — only when the peer is a configured trusted proxy — the
+/// address the proxy names in `Forwarded` or `X-Forwarded-For`.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+/// The client address of a request from `peer` with these headers. Proxy
+/// headers count only when `peer` is in `trusted`; then the client is the
+/// rightmost address in the chain that is not itself a trusted proxy
+/// (`Forwarded` first, RFC 7239, else `X-Forwarded-For`). Anything that
+/// does not parse as an address is ignored.
+pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let values = |name: &str| -> Vec<String> {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|s| s.trim().to_string())
+            .collect()
+    };
+    let forwarded: Vec<IpAddr> = values("forwarded")
+        .iter()
+        .filter_map(|elem| {
+            elem.split(';').find_map(|pair| {
+                let (k, v) = pair.trim().split_once('=')?;
+                k.trim()
+                    .eq_ignore_ascii_case("for")
+                    .then(|| parse_node(v))?
+            })
+        })
+        .collect();
+    let chain = if forwarded.is_empty() {
+        values("x-forwarded-for")
+            .iter()
+            .filter_map(|v| parse_node(v))
+            .collect()
+    } else {
+        forwarded
+    };
+    Some(
+        chain
+            .iter()
+            .rev()
+            .find(|ip| !trusted.contains(ip))
+            .or(chain.first())
+            .copied()
+            .unwrap_or(peer),
+    )
+}
+
+/// `192.0.2.1`, `"192.0.2.1:4711"`, `"[2001:db8::1]:4711"`, `2001:db8::1`.
+fn parse_node(v: &str) -> Option<IpAddr> {
+    let v = v.trim().trim_matches('"');
+    if let Ok(ip) = v.parse() {
+        return Some(ip);
+    }
+    if let Some(rest) = v.strip_prefix('[') {
+        return rest.split(']').next()?.parse().ok();
+    }
+    v.parse::<SocketAddr>().ok().map(|s| s.ip())
+}
+
 /// The request's language and client address; available without login.
 #[derive(Debug, Clone)]
 pub struct Ctx {
     /// UI language.
     pub lang: Lang,
-    /// Client address (the TCP peer; no proxy headers are trusted).
+    /// Client address ([`ClientAddr`]).
     pub ip: String,
     /// The request's path and query (for the language switch and `next`).
     pub here: String,
@@ -79,11 +146,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 
 fn ctx_of(parts: &Parts) -> Ctx {
     let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
-    let ip = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = match parts.extensions.get::<ClientAddr>() {
+        Some(c) => c.0.clone(),
+        None => parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into()),
+    };
     let here = parts
         .uri
         .path_and_query()
@@ -196,6 +266,11 @@ async fn basic_login(state: &AppState, header: &str, ip: &str) -> Result<String>
 
 /// Verify a password off the async threads (argon2 takes tens of ms). An
 /// unknown or disabled user costs the same time as a wrong password.
+///
+/// Checks run on a bounded pool ([`crate::ServerConfig::hashing_permits`]
+/// at once, [`crate::ServerConfig::hashing_queue`] waiting): a flood of
+/// logins cannot take the cores searches need, and an attempt beyond the
+/// queue is refused at once with a 429.
 pub async fn verify(state: &AppState, user: &str, password: &str) -> Result<bool> {
     let record = users::get(&state.archive, user)?;
     let hash = match &record {
@@ -203,10 +278,36 @@ pub async fn verify(state: &AppState, user: &str, password: &str) -> Result<bool
         _ => users::dummy_hash().to_string(),
     };
     let password = password.to_string();
+    let load = Load::enter(&state.hashing_load);
+    if load.0 > state.config.hashing_permits.max(1) + state.config.hashing_queue {
+        return Err(ServerError::RateLimited { retry_after: 1 });
+    }
+    let _turn = state
+        .hashing
+        .acquire()
+        .await
+        .map_err(|e| ServerError::Task(e.to_string()))?;
     let ok = tokio::task::spawn_blocking(move || users::verify_password(&hash, &password))
         .await
         .map_err(|e| ServerError::Task(e.to_string()))?;
+    drop(load);
     Ok(ok && record.is_some_and(|r| !r.disabled))
+}
+
+/// One password check running or waiting; counted while it lives.
+struct Load<'a>(usize, &'a std::sync::atomic::AtomicUsize);
+
+impl<'a> Load<'a> {
+    fn enter(counter: &'a std::sync::atomic::AtomicUsize) -> Load<'a> {
+        let n = counter.fetch_add(1, std::sync::atomic::Ordering::AcqRel) + 1;
+        Load(n, counter)
+    }
+}
+
+impl Drop for Load<'_> {
+    fn drop(&mut self) {
+        self.1.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
 }
 
 /// A cookie's value.
@@ -279,6 +380,36 @@ mod tests {
         );
         assert_eq!(decode_basic("!!!"), None);
         assert_eq!(decode_basic("YQ"), None, "no colon");
+    }
+
+    #[test]
+    fn proxy_headers_count_only_from_trusted_proxies() {
+        let proxy: IpAddr = "127.0.0.1".parse().expect("ip");
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            "6.6.6.6, 203.0.113.7".parse().expect("h"),
+        );
+        let outsider: IpAddr = "198.51.100.1".parse().expect("ip");
+        assert_eq!(client_ip(Some(outsider), &h, &[proxy]), Some(outsider));
+        assert_eq!(
+            client_ip(Some(proxy), &h, &[proxy]),
+            Some("203.0.113.7".parse().expect("ip")),
+            "the rightmost address the proxy saw, not what the client claims"
+        );
+        let mut f = HeaderMap::new();
+        f.insert(
+            "forwarded",
+            r#"for="[2001:db8::7]:4711";proto=https"#.parse().expect("h"),
+        );
+        assert_eq!(
+            client_ip(Some(proxy), &f, &[proxy]),
+            Some("2001:db8::7".parse().expect("ip"))
+        );
+        assert_eq!(
+            client_ip(Some(proxy), &HeaderMap::new(), &[proxy]),
+            Some(proxy)
+        );
     }
 
     #[test]

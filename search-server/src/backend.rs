@@ -5,9 +5,16 @@
 //! Page images: web-size images and thumbnails are ingest's derivatives
 //! (`arhiva_ingest::derivatives`), made on first request when missing. They
 //! are found from the page's document id in the catalog, never from a path
-//! in the request. For consultants, the words on the scan that look like a
-//! CNP are blacked out in the served bytes themselves (kept in a bounded
-//! memory cache).
+//! in the request.
+//!
+//! What a consultant may see of a scan is decided here, once, from the
+//! page's data ([`clearance`]): a scan is shown as it is only when the page
+//! is known to show no CNP (it has text, and neither the text, the word
+//! boxes nor the payroll rows hold anything CNP-like); it is shown with the
+//! CNP words blacked out in the served bytes themselves when the word boxes
+//! locate every CNP the text shows; otherwise (no text yet, CNPs the boxes
+//! do not locate) it is withheld. Masked images are kept in a bounded
+//! memory cache.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -59,6 +66,84 @@ pub fn has_image(archive: &Archive, page: &Page) -> Result<bool> {
             Format::Pdf => page.size_px.is_some() || arhiva_ingest::derivatives::can_render_pdf(),
             _ => false,
         }))
+}
+
+/// What a consultant may see of a page's scan.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Clearance {
+    /// Known to show no CNP: served as it is.
+    Clear,
+    /// Shows CNPs that these word boxes locate: served with them blacked out.
+    Mask(Vec<WordBox>),
+    /// Cannot be told safe (no text, or CNPs the boxes do not locate).
+    Withhold(Withheld),
+}
+
+/// Why a scan is withheld from a consultant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withheld {
+    /// The page has no text yet (waiting for OCR): its content is unknown.
+    Unread,
+    /// The page shows CNPs that cannot be located on the scan.
+    Personal,
+}
+
+/// Decide what a consultant may see of a page's scan; see the module
+/// documentation.
+pub fn clearance(archive: &Archive, page: &Page) -> Result<Clearance> {
+    let text = page_text(archive, page)?.unwrap_or_default();
+    if text.trim().is_empty() {
+        return Ok(Clearance::Withhold(Withheld::Unread));
+    }
+    let words = word_boxes(archive, page)?;
+    let typed: Vec<String> = page
+        .payroll
+        .iter()
+        .flat_map(|p| &p.rows)
+        .filter_map(|r| r.cnp.clone())
+        .filter(|c| !c.trim().is_empty())
+        .collect();
+    let boxed: Vec<WordBox> = words
+        .into_iter()
+        .filter(|w| mask::is_cnp_word(&w.text) || mask::is_cnp_like_word(&w.text))
+        .collect();
+    if !mask::may_show_cnp(&text) && boxed.is_empty() && typed.is_empty() {
+        return Ok(Clearance::Clear);
+    }
+    // Every CNP the text or the payroll rows name must be located by a box.
+    let digits = |s: &str| -> String { s.chars().filter(char::is_ascii_digit).collect() };
+    let located: std::collections::HashSet<String> =
+        boxed.iter().map(|w| digits(&w.text)).collect();
+    let named = text
+        .split_whitespace()
+        .filter(|w| mask::is_cnp_like_word(w) || mask::has_cnp(w))
+        .map(digits)
+        .chain(typed.iter().map(|c| digits(c)));
+    let mut all_located = !boxed.is_empty();
+    for n in named {
+        if !located.contains(&n) {
+            all_located = false;
+        }
+    }
+    // Whatever else the text holds must not look like a CNP either (numbers
+    // split across words, "cod numeric personal"); the column header "CNP"
+    // is explained by the numbers located under it.
+    let rest: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| !(mask::is_cnp_like_word(w) || mask::has_cnp(w)))
+        .filter(|w| {
+            let t = w
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            t != "cnp" && !t.starts_with("cnp:")
+        })
+        .collect();
+    let unexplained = mask::may_show_cnp(&rest.join(" "));
+    if all_located && !unexplained {
+        Ok(Clearance::Mask(boxed))
+    } else {
+        Ok(Clearance::Withhold(Withheld::Personal))
+    }
 }
 
 /// Cache key: document id, page, size, masked.
@@ -126,15 +211,18 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Paint black over the boxes of CNP-looking words; `orig` is the size the
-/// boxes were measured on.
+/// Paint black over the boxes of CNP-looking words (and near-CNPs); `orig`
+/// is the size the boxes were measured on.
 fn black_out(img: DynamicImage, orig: Option<(u32, u32)>, boxes: &[WordBox]) -> DynamicImage {
     let mut rgb: RgbImage = img.to_rgb8();
     let (w, h) = rgb.dimensions();
     let (ow, oh) = orig.unwrap_or((w, h));
     let sx = w as f64 / ow.max(1) as f64;
     let sy = h as f64 / oh.max(1) as f64;
-    for b in boxes.iter().filter(|b| mask::is_cnp_word(&b.text)) {
+    for b in boxes
+        .iter()
+        .filter(|b| mask::is_cnp_word(&b.text) || mask::is_cnp_like_word(&b.text))
+    {
         let x0 = ((b.x as f64 * sx).floor() as u32).saturating_sub(2).min(w);
         let y0 = ((b.y as f64 * sy).floor() as u32).saturating_sub(2).min(h);
         let x1 = (((b.x + b.w) as f64 * sx).ceil() as u32 + 2).min(w);

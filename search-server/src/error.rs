@@ -48,6 +48,21 @@ pub enum ServerError {
         /// Seconds until the next attempt is allowed.
         retry_after: u64,
     },
+    /// Too many searches by this user in a short time.
+    #[error("too many searches; retry in {retry_after} s")]
+    TooManySearches {
+        /// Seconds until the next search is allowed.
+        retry_after: u64,
+    },
+    /// The request body is larger than the server accepts.
+    #[error("request body too large")]
+    TooLarge,
+    /// A stored object does not hash to its id: it is not served.
+    #[error("object {object} is corrupt")]
+    Corrupt {
+        /// The object's id (hex).
+        object: String,
+    },
     /// The archive failed.
     #[error("archive: {0}")]
     Store(#[from] arhiva_store::StoreError),
@@ -160,6 +175,12 @@ pub enum ErrorKind {
     Csrf,
     /// 429.
     RateLimited,
+    /// 429 for searches.
+    TooManySearches,
+    /// 413.
+    TooLarge,
+    /// 500: a stored object is corrupt.
+    Corrupt,
     /// 500.
     Internal,
 }
@@ -191,6 +212,11 @@ impl ServerError {
             ServerError::RateLimited { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorKind::RateLimited)
             }
+            ServerError::TooManySearches { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorKind::TooManySearches)
+            }
+            ServerError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorKind::TooLarge),
+            ServerError::Corrupt { .. } => (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Corrupt),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal),
         }
     }
@@ -198,6 +224,15 @@ impl ServerError {
     /// Shorthand for [`ServerError::NotFound`].
     pub fn not_found(what: impl Into<String>) -> Self {
         ServerError::NotFound { what: what.into() }
+    }
+
+    /// A form that could not be read: 413 when it was too large, else 400.
+    pub fn form(e: axum::extract::rejection::FormRejection) -> Self {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ServerError::TooLarge
+        } else {
+            ServerError::bad(e.body_text())
+        }
     }
 
     /// Shorthand for [`ServerError::BadRequest`].
@@ -218,14 +253,17 @@ impl IntoResponse for ServerError {
             }
             ServerError::Forbidden { reason } => reason.clone(),
             ServerError::User(e) => e.to_string(),
-            ServerError::RateLimited { retry_after } => retry_after.to_string(),
+            ServerError::RateLimited { retry_after }
+            | ServerError::TooManySearches { retry_after } => retry_after.to_string(),
             _ => String::new(),
         };
         if kind == ErrorKind::Internal {
             tracing::error!(error = %self, "request failed");
         }
         let mut response = status.into_response();
-        if let ServerError::RateLimited { retry_after } = &self {
+        if let ServerError::RateLimited { retry_after }
+        | ServerError::TooManySearches { retry_after } = &self
+        {
             if let Ok(v) = retry_after.to_string().parse() {
                 response.headers_mut().insert("retry-after", v);
             }

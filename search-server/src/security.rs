@@ -16,7 +16,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::auth::{cookie, Role, LANG_COOKIE, SESSION_COOKIE};
+use crate::auth::{client_ip, cookie, ClientAddr, Role, LANG_COOKIE, SESSION_COOKIE};
 use crate::error::{ErrorInfo, ErrorKind};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -24,6 +24,8 @@ use crate::{mask, users, views};
 
 const CSP: &str = "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// The largest request body accepted (axum's default limit for forms).
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
 /// Bodies larger than this are not re-read for masking (they are files).
 const MASK_LIMIT: usize = 16 * 1024 * 1024;
 
@@ -38,6 +40,20 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         .or_else(|| cookie(req.headers(), LANG_COOKIE).and_then(Lang::parse))
         .unwrap_or_default();
     req.extensions_mut().insert(lang);
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(ip) = client_ip(peer, req.headers(), &state.config.trusted_proxies) {
+        req.extensions_mut().insert(ClientAddr(ip.to_string()));
+    }
+    // A body larger than any form: refused before a handler reads it.
+    let too_large = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .is_some_and(|n| n > MAX_BODY as u64);
     let path = req.uri().path().to_string();
     let target = req
         .uri()
@@ -47,7 +63,11 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
     let api = path.starts_with("/api/") || path == "/api";
     let headers = req.headers().clone();
 
-    let mut response = next.run(req).await;
+    let mut response = if too_large {
+        crate::ServerError::TooLarge.into_response()
+    } else {
+        next.run(req).await
+    };
 
     if response.status().is_client_error() || response.status().is_server_error() {
         response = friendly(response, lang, api, &target);
@@ -84,6 +104,7 @@ fn friendly(response: Response, lang: Lang, api: bool, target: &str) -> Response
                 StatusCode::NOT_FOUND => ErrorKind::NotFound,
                 StatusCode::UNAUTHORIZED => ErrorKind::Unauthorized,
                 StatusCode::FORBIDDEN => ErrorKind::Forbidden,
+                StatusCode::PAYLOAD_TOO_LARGE => ErrorKind::TooLarge,
                 s if s.is_server_error() => ErrorKind::Internal,
                 _ => ErrorKind::BadRequest,
             },
@@ -161,14 +182,48 @@ fn consultant(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
     }
 }
 
+/// The last net under the handlers, for consultants. HTML and text bodies
+/// have CNP-looking numbers masked; JSON is parsed and only its string
+/// values are masked, so it stays valid JSON. A JSON body that does not
+/// parse, or that carries a CNP-looking integer, is replaced as a whole by
+/// an error: the net fails closed, never half-open.
 async fn mask_body(response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
     let bytes = match to_bytes(body, MASK_LIMIT).await {
         Ok(b) => b,
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Err(_) => return withheld_body(),
     };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let json = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if json {
+        let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+            return withheld_body();
+        };
+        if mask::json_has_cnp_number(&value) {
+            tracing::error!("a CNP-looking number in a JSON answer to a consultant; withheld");
+            return withheld_body();
+        }
+        mask::mask_json(&mut value);
+        return match serde_json::to_vec(&value) {
+            Ok(out) => Response::from_parts(parts, Body::from(out)),
+            Err(_) => withheld_body(),
+        };
+    }
     let text = String::from_utf8_lossy(&bytes);
     let masked = mask::mask(&text).into_owned();
-    parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(masked))
+}
+
+/// What the net answers when it cannot pass a body on safely.
+fn withheld_body() -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "application/json")],
+        r#"{"error":"withheld","message":"Răspunsul conținea date personale și a fost reținut."}"#,
+    )
+        .into_response()
 }

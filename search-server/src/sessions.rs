@@ -3,7 +3,7 @@
 //! limiter, and a short cache of verified HTTP Basic credentials so that
 //! `curl` scripts do not pay for argon2 on every request.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -14,12 +14,19 @@ use sha2::{Digest, Sha256};
 pub const IDLE: Duration = Duration::from_secs(2 * 60 * 60);
 /// A session ends this long after login, however active.
 pub const ABSOLUTE: Duration = Duration::from_secs(12 * 60 * 60);
-/// Failed logins allowed per address and user name within [`WINDOW`].
+/// Failed logins allowed per address and user name within [`WINDOW`]
+/// before the delays begin.
 pub const MAX_FAILURES_PER_USER: usize = 5;
 /// Failed logins allowed per address (any user name) within [`WINDOW`].
 pub const MAX_FAILURES_PER_IP: usize = 20;
+/// Failed logins allowed per account from addresses it never logged in
+/// from, whatever the address, within [`WINDOW`].
+pub const MAX_FAILURES_PER_ACCOUNT: usize = 10;
 /// The rate limiter's window.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// The first delay once a budget is spent; each further failure doubles it,
+/// up to [`WINDOW`].
+pub const FIRST_DELAY: Duration = Duration::from_secs(30);
 /// How long a verified Basic credential is trusted without argon2.
 const BASIC_TTL: Duration = Duration::from_secs(5 * 60);
 
@@ -111,56 +118,148 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Failed logins by (address, user) and by address.
+/// Failed logins, counted three ways: per address and user name, per
+/// address, and per account across addresses. Each has a budget within
+/// [`WINDOW`]; once it is spent, every further attempt waits a delay that
+/// doubles with each failure ([`FIRST_DELAY`], 60 s, 120 s, … up to the
+/// window). An address from which the account has logged in before (in
+/// this process) is *known*: it is not held to the account's budget, so a
+/// flood of guesses against an account from elsewhere does not lock its
+/// owner out of the office computer.
 #[derive(Debug, Default)]
 pub struct RateLimiter {
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    known: Mutex<HashMap<String, HashSet<String>>>,
 }
 
 impl RateLimiter {
-    fn keys(ip: &str, user: &str) -> [String; 2] {
-        [format!("{ip}\0{}", user.to_lowercase()), format!("{ip}\0")]
+    fn pair(ip: &str, user: &str) -> String {
+        format!("{ip}\0{}", user.to_lowercase())
+    }
+    fn address(ip: &str) -> String {
+        format!("{ip}\0")
+    }
+    fn account(user: &str) -> String {
+        format!("\0{}", user.to_lowercase())
+    }
+
+    /// Whether `user` has logged in from `ip` before.
+    pub fn is_known(&self, ip: &str, user: &str) -> bool {
+        lock(&self.known)
+            .get(&user.to_lowercase())
+            .is_some_and(|ips| ips.contains(ip))
+    }
+
+    fn budgets(&self, ip: &str, user: &str) -> Vec<(String, usize)> {
+        let mut v = vec![
+            (Self::pair(ip, user), MAX_FAILURES_PER_USER),
+            (Self::address(ip), MAX_FAILURES_PER_IP),
+        ];
+        if !self.is_known(ip, user) {
+            v.push((Self::account(user), MAX_FAILURES_PER_ACCOUNT));
+        }
+        v
     }
 
     /// `Err(seconds to wait)` when this address may not try this user now.
     pub fn check(&self, ip: &str, user: &str) -> Result<(), u64> {
         let now = Instant::now();
+        let budgets = self.budgets(ip, user);
         let mut map = lock(&self.failures);
-        let [per_user, per_ip] = Self::keys(ip, user);
-        for (key, max) in [
-            (per_user, MAX_FAILURES_PER_USER),
-            (per_ip, MAX_FAILURES_PER_IP),
-        ] {
-            if let Some(q) = map.get_mut(&key) {
-                while q.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
-                    q.pop_front();
-                }
-                if q.len() >= max {
-                    let oldest = q.front().copied().unwrap_or(now);
-                    let wait = WINDOW.saturating_sub(now.duration_since(oldest));
-                    return Err(wait.as_secs().max(1));
-                }
+        let mut wait = Duration::ZERO;
+        for (key, free) in budgets {
+            let Some(q) = map.get_mut(&key) else { continue };
+            while q.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
+                q.pop_front();
             }
+            if q.len() < free {
+                continue;
+            }
+            let doublings = (q.len() - free).min(16) as u32;
+            let delay = FIRST_DELAY.saturating_mul(1 << doublings).min(WINDOW);
+            let last = q.back().copied().unwrap_or(now);
+            wait = wait.max(delay.saturating_sub(now.duration_since(last)));
         }
-        Ok(())
+        if wait.is_zero() {
+            Ok(())
+        } else {
+            Err((wait.as_secs_f64().ceil() as u64).max(1))
+        }
     }
 
     /// Count a failed login.
     pub fn fail(&self, ip: &str, user: &str) {
         let now = Instant::now();
+        let budgets = self.budgets(ip, user);
         let mut map = lock(&self.failures);
         if map.len() > 100_000 {
             map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < WINDOW));
         }
-        for key in Self::keys(ip, user) {
+        for (key, _) in budgets {
             map.entry(key).or_default().push_back(now);
         }
     }
 
-    /// Forget the failures of this address for this user (after a success).
+    /// Forget the failures of this address for this user (after a success),
+    /// and remember the address as known for the account.
     pub fn succeed(&self, ip: &str, user: &str) {
-        let [per_user, _] = Self::keys(ip, user);
-        lock(&self.failures).remove(&per_user);
+        lock(&self.failures).remove(&Self::pair(ip, user));
+        let mut known = lock(&self.known);
+        if known.len() > 100_000 {
+            known.clear();
+        }
+        let ips = known.entry(user.to_lowercase()).or_default();
+        if ips.len() < 64 {
+            ips.insert(ip.to_string());
+        }
+    }
+}
+
+/// Searches per user: a token bucket each, `rate` tokens a second up to
+/// `burst`. A search takes one token; without one it is refused with the
+/// seconds until the next.
+#[derive(Debug)]
+pub struct SearchLimiter {
+    rate: f64,
+    burst: f64,
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl SearchLimiter {
+    /// A limiter allowing `rate` searches a second, `burst` at once.
+    pub fn new(rate: f64, burst: f64) -> SearchLimiter {
+        SearchLimiter {
+            rate: if rate.is_finite() && rate > 0.0 {
+                rate
+            } else {
+                10.0
+            },
+            burst: if burst.is_finite() && burst >= 1.0 {
+                burst
+            } else {
+                1.0
+            },
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Take a token for `user`, or `Err(seconds to wait)`.
+    pub fn take(&self, user: &str) -> Result<(), u64> {
+        let now = Instant::now();
+        let mut map = lock(&self.buckets);
+        if map.len() > 10_000 {
+            let full = self.burst / self.rate;
+            map.retain(|_, (_, at)| now.duration_since(*at).as_secs_f64() < full);
+        }
+        let (tokens, at) = map.entry(user.to_string()).or_insert((self.burst, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.rate).min(self.burst);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - *tokens) / self.rate).ceil().max(1.0) as u64)
+        }
     }
 }
 
@@ -227,9 +326,42 @@ mod tests {
             assert!(r.check("1.2.3.4", "ana").is_ok());
             r.fail("1.2.3.4", "ana");
         }
-        assert!(r.check("1.2.3.4", "ANA").is_err());
+        assert_eq!(r.check("1.2.3.4", "ANA"), Err(30));
         assert!(r.check("1.2.3.4", "bob").is_ok());
         assert!(r.check("5.6.7.8", "ana").is_ok());
+    }
+
+    #[test]
+    fn a_flood_from_many_addresses_spares_the_owner_at_a_known_address() {
+        let r = RateLimiter::default();
+        r.succeed("10.0.0.1", "ana");
+        for i in 0..MAX_FAILURES_PER_ACCOUNT {
+            let ip = format!("192.0.2.{i}");
+            assert!(r.check(&ip, "ana").is_ok());
+            r.fail(&ip, "ana");
+        }
+        assert!(
+            r.check("192.0.2.200", "ana").is_err(),
+            "the account's budget is spent"
+        );
+        assert!(
+            r.check("10.0.0.1", "ana").is_ok(),
+            "the owner's address is known"
+        );
+        assert!(
+            r.check("192.0.2.200", "bob").is_ok(),
+            "other accounts are not touched"
+        );
+    }
+
+    #[test]
+    fn searches_are_limited_per_user_by_a_token_bucket() {
+        let l = SearchLimiter::new(1.0, 3.0);
+        for _ in 0..3 {
+            assert!(l.take("ana").is_ok());
+        }
+        assert_eq!(l.take("ana"), Err(1), "the burst is spent");
+        assert!(l.take("bob").is_ok(), "each user has a bucket of their own");
     }
 
     #[test]

@@ -22,6 +22,20 @@ pub struct ServerConfig {
     /// How retention terms are counted (the transfer age comes from
     /// `arhiva.toml`).
     pub retention: arhiva_retention::Rules,
+    /// Searches a user may make per second, on average.
+    pub search_rate: f64,
+    /// Searches a user may make at once before the rate applies.
+    pub search_burst: f64,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` headers name the
+    /// client; from any other peer those headers are ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How long a connection may take to send a request's headers, and may
+    /// stay idle between requests.
+    pub header_timeout: std::time::Duration,
+    /// Password checks (argon2) running at once.
+    pub hashing_permits: usize,
+    /// Password checks waiting for a turn; more are refused at once (429).
+    pub hashing_queue: usize,
 }
 
 impl Default for ServerConfig {
@@ -31,6 +45,13 @@ impl Default for ServerConfig {
             max_query_chars: 500,
             letterhead: crate::certificates::Letterhead::default(),
             retention: arhiva_retention::Rules::default(),
+            search_rate: 10.0,
+            search_burst: 30.0,
+            trusted_proxies: Vec::new(),
+            header_timeout: std::time::Duration::from_secs(10),
+            hashing_permits: (std::thread::available_parallelism().map_or(2, |n| n.get()) / 2)
+                .max(1),
+            hashing_queue: 16,
         }
     }
 }
@@ -61,6 +82,14 @@ pub struct Inner {
     pub searches: tokio::sync::Semaphore,
     /// Background work and its progress.
     pub jobs: crate::jobs::Jobs,
+    /// Searches per user (token buckets).
+    pub search_limiter: crate::sessions::SearchLimiter,
+    /// Password checks allowed to run at once; see [`ServerConfig::hashing_permits`].
+    pub hashing: tokio::sync::Semaphore,
+    /// Password checks running or waiting now.
+    pub hashing_load: std::sync::atomic::AtomicUsize,
+    /// Objects found corrupt while served (hex ids): not served again.
+    pub corrupt: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -75,6 +104,9 @@ impl AppState {
     /// State over an opened archive and index.
     pub fn new(archive: Arc<Archive>, index: Arc<SearchIndex>, config: ServerConfig) -> AppState {
         let audit = AuditLog::start(archive.clone());
+        let search_limiter =
+            crate::sessions::SearchLimiter::new(config.search_rate, config.search_burst);
+        let hashing = tokio::sync::Semaphore::new(config.hashing_permits.max(1));
         AppState(Arc::new(Inner {
             archive,
             index,
@@ -88,6 +120,10 @@ impl AppState {
                 3 * std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
             jobs: crate::jobs::Jobs::default(),
+            search_limiter,
+            hashing,
+            hashing_load: std::sync::atomic::AtomicUsize::new(0),
+            corrupt: std::sync::Mutex::new(std::collections::BTreeSet::new()),
         }))
     }
 

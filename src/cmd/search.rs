@@ -95,6 +95,17 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
         sort: args.sort,
         snippets: true,
     };
+    // The index is derived from the journal: over a damaged journal its
+    // answers cannot be trusted, and `serve` and `verify` refuse too.
+    let journal = config.data.join("journal");
+    if journal.is_dir() {
+        arhiva_store::Journal::check(&journal).with_context(|| {
+            format!(
+                "the journal at {} is damaged; search refused (run `arhiva verify` for details)",
+                journal.display()
+            )
+        })?;
+    }
     let index = open_index(config)?;
     let results = match index.search(&req) {
         Ok(r) => r,

@@ -33,6 +33,12 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
             transfer_age: config.settings.retention.transfer_age,
             ..arhiva_retention::Rules::default()
         },
+        trusted_proxies: config.settings.server.trusted_proxies.clone(),
+        search_rate: config.settings.server.search_rate,
+        search_burst: config.settings.server.search_burst,
+        header_timeout: std::time::Duration::from_secs(
+            config.settings.server.header_timeout.max(1),
+        ),
         ..ServerConfig::default()
     };
     let state = open(&config.data, server_config)?;

@@ -1,8 +1,12 @@
 //! `arhiva verify`: fixity. Re-hashes stored objects (all, or a sample),
 //! re-reads the journal checking every record's CRC and the hash chain, and
-//! checks that every object the journal references is present. Needs neither
+//! checks that every object the journal references is present: originals,
+//! page texts and word boxes, and every object a higher layer's record
+//! names (an issued certificate's PDF, anything a retention record keeps —
+//! any string value in a `put` record that is a 64-hex object id), plus the
+//! zstd dictionary each referenced page text needs to be read. Needs neither
 //! the catalog nor the index, so it also runs beside `arhiva serve` and on a
-//! backup copy.
+//! backup copy. A data directory others may read is reported too.
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
@@ -47,6 +51,7 @@ pub struct Report {
     pub torn_tail_cut: Option<String>,
     pub references: usize,
     pub missing: Vec<String>,
+    pub warnings: Vec<String>,
     pub seconds: f64,
 }
 
@@ -96,6 +101,9 @@ pub fn verify(config: &Config, sample: f64) -> anyhow::Result<Report> {
             Event::DossierDisposed { removed, .. } => {
                 disposed.extend(removed.iter().filter_map(|h| h.parse::<ObjectId>().ok()));
             }
+            Event::Put { kind, value, .. } if kind != arhiva_server::audit::KIND => {
+                object_ids(&value, &mut referenced);
+            }
             _ => {}
         }
         Ok(())
@@ -108,12 +116,24 @@ pub fn verify(config: &Config, sample: f64) -> anyhow::Result<Report> {
         }
         Err(e) => report.journal_error = Some(e.to_string()),
     }
+    let mut dictionaries = BTreeSet::new();
     for id in referenced.difference(&disposed) {
         report.references += 1;
         if !objects.contains(id) {
             report.missing.push(id.to_hex());
+        } else if let Ok(Some(dict)) = objects.dictionary_of(id) {
+            dictionaries.insert(dict);
         }
     }
+    for dict in dictionaries.difference(&referenced) {
+        report.references += 1;
+        if !objects.contains(dict) {
+            report.missing.push(dict.to_hex());
+        }
+    }
+    report
+        .warnings
+        .extend(arhiva_store::permission_warning(data));
 
     let ids = objects.ids()?;
     report.objects_total = ids.len();
@@ -135,6 +155,19 @@ pub fn verify(config: &Config, sample: f64) -> anyhow::Result<Report> {
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Every string in a record's value that is an object id (64 hex digits).
+fn object_ids(value: &serde_json::Value, out: &mut BTreeSet<ObjectId>) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            out.extend(s.parse::<ObjectId>().ok());
+        }
+        Value::Array(items) => items.iter().for_each(|v| object_ids(v, out)),
+        Value::Object(map) => map.values().for_each(|v| object_ids(v, out)),
+        _ => {}
+    }
 }
 
 fn in_sample(id: &ObjectId, seed: u64, percent: f64) -> bool {
@@ -180,6 +213,9 @@ fn print_report(r: &Report, sample: f64) {
     );
     for id in &r.missing {
         println!("  MISSING  {id}");
+    }
+    for w in &r.warnings {
+        println!("WARNING:   {w}");
     }
     println!(
         "{} in {:.1}s",

@@ -17,6 +17,27 @@ use crate::Event;
 /// Events applied to the catalog per sled batch while catching up.
 const REPLAY_CHUNK: usize = 10_000;
 
+/// From now on this process creates files 0600 and directories 0700
+/// (umask 077), whatever umask it was started with.
+pub fn private_umask() {
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+}
+
+/// A warning when others than the owner may read or enter the data
+/// directory `dir` (its mode has group or other bits), `None` when it is
+/// private or cannot be looked at.
+pub fn permission_warning(dir: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(dir).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "the data directory {} is open to other users (mode {mode:o}): they can read the journal, CNPs and password hashes; run `chmod 700 {}`",
+            dir.display(),
+            dir.display()
+        )
+    })
+}
+
 /// How the catalog was found when the archive was opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CatalogState {
@@ -40,9 +61,25 @@ pub struct Archive {
 
 impl Archive {
     /// Open (creating if needed) the archive in `dir`.
+    ///
+    /// The archive holds personal data and password hashes, so it is
+    /// private to its user whatever the umask: a new data directory is made
+    /// 0700, and this process creates files 0600 and directories 0700 from
+    /// now on ([`private_umask`]; sled, tantivy and the derivatives included).
+    /// An existing directory that others may read is left as it is — the
+    /// administrator may have reasons — but reported: a warning here, and a
+    /// line in `arhiva verify` ([`permission_warning`]).
     pub fn open(dir: impl AsRef<Path>) -> Result<Archive> {
         let dir = dir.as_ref().to_path_buf();
+        private_umask();
+        let existed = dir.is_dir();
         fs::create_dir_all(&dir).ctx("create", &dir)?;
+        if !existed {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).ctx("restrict", &dir)?;
+        } else if let Some(w) = permission_warning(&dir) {
+            tracing::warn!("{w}");
+        }
         let objects = ObjectStore::open(dir.join("objects"))?.deferred();
         // Temp files older than an hour belong to writers that died.
         let _ = objects.sweep_tmp(std::time::Duration::from_secs(3600));

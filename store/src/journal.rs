@@ -25,6 +25,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -87,6 +88,7 @@ impl Journal {
         fs::create_dir_all(&dir).ctx("create", &dir)?;
         let lock_path = dir.join("LOCK");
         let lock = OpenOptions::new()
+            .mode(0o600)
             .create(true)
             .truncate(false)
             .write(true)
@@ -165,6 +167,7 @@ impl Journal {
             let mut f = OpenOptions::new()
                 .write(true)
                 .create_new(true)
+                .mode(0o600)
                 .open(&seg)
                 .ctx("create", &seg)?;
             let mut h = Vec::with_capacity(8);
@@ -228,6 +231,14 @@ impl Journal {
             f(seq, event)
         })
         .map(|_| ())
+    }
+
+    /// Check the journal in `dir` without opening it for writing (no lock,
+    /// no repair): framing, CRCs, sequence and chain. A torn tail (a crash,
+    /// or another process mid-append) is not damage; anything else is.
+    pub fn check(dir: &Path) -> Result<(Head, u64)> {
+        let (tail, report) = scan(dir, false, |_, _| Ok(()))?;
+        Ok((tail.head, report.records))
     }
 
     /// Re-read the whole journal, checking framing, CRCs, sequence and

@@ -45,7 +45,7 @@ pub mod journal;
 pub mod model;
 pub mod objects;
 
-pub use archive::Archive;
+pub use archive::{permission_warning, private_umask, Archive};
 pub use catalog::{BatchRecord, Catalog, QuarantineEntry, Tombstone};
 pub use error::{Result, StoreError};
 pub use event::Event;

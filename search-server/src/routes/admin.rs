@@ -84,7 +84,7 @@ pub async fn add_user(
     viewer: Viewer,
     form: std::result::Result<Form<AddUser>, FormRejection>,
 ) -> Result<Response> {
-    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    let Form(f) = form.map_err(ServerError::form)?;
     viewer.check_csrf(&f.csrf)?;
     viewer.require(Role::Admin)?;
     let role: Role = f.role.parse()?;
@@ -121,7 +121,7 @@ pub async fn set_state(
     path: std::result::Result<Path<String>, PathRejection>,
     form: std::result::Result<Form<SetState>, FormRejection>,
 ) -> Result<Response> {
-    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    let Form(f) = form.map_err(ServerError::form)?;
     viewer.check_csrf(&f.csrf)?;
     viewer.require(Role::Admin)?;
     let Path(name) = path.map_err(|_| ServerError::not_found(""))?;

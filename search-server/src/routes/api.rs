@@ -70,7 +70,7 @@ pub async fn dossier(
     path: std::result::Result<Path<String>, PathRejection>,
 ) -> Result<Response> {
     let cota = cota_param(path)?;
-    let d = load_dossier(&state, cota).await?;
+    let d = load_dossier(&state, cota, viewer.masks_cnp()).await?;
     state
         .audit
         .record(&viewer.user, "api-dossier", &d.dossier.cota, &viewer.ip);
@@ -123,7 +123,7 @@ pub async fn page(
         "dpi": p.dpi,
         "size_px": p.size_px,
         "payroll": p.payroll.as_ref().map(|pr| json!({ "year": pr.year, "month": pr.month, "rows": pr.rows })),
-        "image": (pv.image && !pv.withheld).then(|| file_url(&p.cota, p.page, "imagine")),
+        "image": (pv.image && pv.withheld.is_none()).then(|| file_url(&p.cota, p.page, "imagine")),
         "original": file_url(&p.cota, p.page, "original"),
     });
     Ok(reply(&viewer, body))
@@ -141,7 +141,7 @@ pub async fn person(
         return Err(ServerError::bad("give name= or cnp="));
     };
     let target = format!("name={:?} cnp={}", query.name, query.cnp.is_some());
-    let r = run_person(&state, query).await?;
+    let r = run_person(&state, &viewer, query).await?;
     state
         .audit
         .record(&viewer.user, "api-person", &target, &viewer.ip);

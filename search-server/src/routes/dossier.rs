@@ -49,8 +49,9 @@ pub struct PageView {
     pub words: Vec<WordBox>,
     /// Whether there is an image to show.
     pub image: bool,
-    /// Whether the image is withheld from this viewer (CNPs, no boxes to mask).
-    pub withheld: bool,
+    /// Why the image is withheld from this viewer, if it is (CNPs the boxes
+    /// do not locate, or no text to tell).
+    pub withheld: Option<backend::Withheld>,
 }
 
 /// Check a cotă from the path.
@@ -77,8 +78,9 @@ pub fn page_param(
     Ok((cota, n))
 }
 
-/// Read a dossier.
-pub async fn load_dossier(state: &AppState, cota: String) -> Result<DossierView> {
+/// Read a dossier. With `masks` (a consultant), pages whose scan is
+/// withheld count as having no image to show.
+pub async fn load_dossier(state: &AppState, cota: String, masks: bool) -> Result<DossierView> {
     let archive = state.archive.clone();
     blocking(move || {
         let catalog = archive.catalog();
@@ -89,7 +91,14 @@ pub async fn load_dossier(state: &AppState, cota: String) -> Result<DossierView>
         let pages = catalog.pages(&cota)?;
         let images = pages
             .iter()
-            .map(|p| backend::has_image(&archive, p))
+            .map(|p| {
+                Ok(backend::has_image(&archive, p)?
+                    && !(masks
+                        && matches!(
+                            backend::clearance(&archive, p)?,
+                            backend::Clearance::Withhold(_)
+                        )))
+            })
             .collect::<Result<Vec<bool>>>()?;
         Ok(DossierView {
             dossier,
@@ -115,22 +124,27 @@ pub async fn load_page(
         let dossier = catalog
             .dossier(&cota)?
             .ok_or_else(|| ServerError::not_found(cota.clone()))?;
-        let page = catalog
+        let mut page = catalog
             .page(&cota, n)?
             .ok_or_else(|| ServerError::not_found(format!("{cota} p. {n}")))?;
         let numbers = catalog.pages(&cota)?.iter().map(|p| p.page).collect();
         let mut text = backend::page_text(&archive, &page)?;
         let mut words = backend::word_boxes(&archive, &page)?;
         let image = backend::has_image(&archive, &page)?;
-        let mut withheld = false;
+        let mut withheld = None;
         if masks {
-            let text_has = text.as_deref().is_some_and(mask::has_cnp);
-            let boxes_have = words.iter().any(|w| mask::is_cnp_word(&w.text));
-            withheld = image && text_has && !boxes_have;
-            text = text.map(|t| mask::mask(&t).into_owned());
+            if let backend::Clearance::Withhold(why) = backend::clearance(&archive, &page)? {
+                withheld = image.then_some(why);
+            }
+            text = text.map(|t| mask::mask_all(&t));
             for w in &mut words {
-                if mask::is_cnp_word(&w.text) {
-                    w.text = mask::mask(&w.text).into_owned();
+                w.text = mask::mask_all(&w.text);
+            }
+            if let Some(pr) = &mut page.payroll {
+                for row in &mut pr.rows {
+                    if let Some(c) = &mut row.cnp {
+                        *c = mask::mask_all(c);
+                    }
                 }
             }
         }
@@ -154,7 +168,7 @@ pub async fn dossier(
     path: std::result::Result<Path<String>, PathRejection>,
 ) -> Result<Response> {
     let cota = cota_param(path)?;
-    let mut d = load_dossier(&state, cota).await?;
+    let mut d = load_dossier(&state, cota, viewer.masks_cnp()).await?;
     if viewer.masks_cnp() {
         d.dossier.title = mask::mask(&d.dossier.title).into_owned();
         d.dossier.notes = mask::mask(&d.dossier.notes).into_owned();

@@ -1,27 +1,40 @@
 //! Page images and original files. Every file is found through the
 //! catalog — dossier, page, the page's document id — never by a path taken
-//! from the request. Consultants get scans with CNP-looking words blacked
-//! out; a scan whose CNPs cannot be located, and the original of a page
-//! showing CNPs, are withheld from them.
+//! from the request. What a consultant gets follows
+//! [`backend::clearance`]: a scan known to show no CNP as it is, a scan
+//! whose CNPs the word boxes locate with them blacked out (web image and
+//! thumbnail alike), anything else withheld with a message saying why. An
+//! original is the whole delivered file, so a consultant gets it only when
+//! every page of that file is known to show no CNP.
+//!
+//! Originals are re-hashed as they are served ([`original`]).
 
+use std::io::Read;
+
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
 
-use arhiva_store::Format;
+use arhiva_store::{Format, ObjectId, StoreError};
 
 use crate::auth::Viewer;
-use crate::backend::{self, Size};
+use crate::backend::{self, Clearance, Size, Withheld};
 use crate::error::{Result, ServerError};
-use crate::mask;
 use crate::routes::blocking;
 use crate::routes::dossier::page_param;
 use crate::state::AppState;
 
-fn withheld(viewer: &Viewer) -> ServerError {
+fn withheld(viewer: &Viewer, why: Withheld) -> ServerError {
+    let t = viewer.lang.t();
     ServerError::Forbidden {
-        reason: viewer.lang.t().image_withheld.to_string(),
+        reason: match why {
+            Withheld::Personal => t.image_withheld,
+            Withheld::Unread => t.image_unread,
+        }
+        .to_string(),
     }
 }
 
@@ -40,22 +53,15 @@ async fn image(
             .catalog()
             .page(&cota, n)?
             .ok_or_else(|| ServerError::not_found(format!("{cota} p. {n}")))?;
-        let mut boxes = None;
-        let mut refuse = false;
-        if masks && size == Size::Web {
-            let words = backend::word_boxes(&archive, &page)?;
-            let text_has = backend::page_text(&archive, &page)?
-                .as_deref()
-                .is_some_and(mask::has_cnp);
-            if words.iter().any(|w| mask::is_cnp_word(&w.text)) {
-                boxes = Some(words);
-            } else if text_has {
-                refuse = true;
+        let boxes = if masks {
+            match backend::clearance(&archive, &page)? {
+                Clearance::Clear => None,
+                Clearance::Mask(boxes) => Some(boxes),
+                Clearance::Withhold(why) => return Ok(Err(why)),
             }
-        }
-        if refuse {
-            return Ok(Err(()));
-        }
+        } else {
+            None
+        };
         Ok(Ok(st.images.get(
             &archive,
             &page,
@@ -65,7 +71,7 @@ async fn image(
     })
     .await?;
     let bytes = match bytes {
-        Err(()) => return Err(withheld(viewer)),
+        Err(why) => return Err(withheld(viewer, why)),
         Ok(None) => return Err(ServerError::not_found("")),
         Ok(Some(b)) => b,
     };
@@ -119,31 +125,46 @@ pub async fn original(
             .catalog()
             .page(&c, n)?
             .ok_or_else(|| ServerError::not_found(format!("{c} p. {n}")))?;
-        if masks
-            && backend::page_text(&archive, &page)?
-                .as_deref()
-                .is_some_and(mask::has_cnp)
-        {
-            return Ok(None);
-        }
         let doc = archive
             .catalog()
             .document(&page.document)?
             .ok_or_else(|| ServerError::not_found(format!("{c} p. {n}")))?;
-        Ok(Some(doc))
+        if masks {
+            // The original is the whole file: every page of it (a PDF, a
+            // multi-page TIFF) must be known to show no CNP.
+            for p in archive.catalog().pages(&c)? {
+                if p.document != page.document {
+                    continue;
+                }
+                match backend::clearance(&archive, &p)? {
+                    Clearance::Clear => {}
+                    Clearance::Mask(_) => return Ok(Err(Withheld::Personal)),
+                    Clearance::Withhold(why) => return Ok(Err(why)),
+                }
+            }
+        }
+        Ok(Ok(doc))
     })
     .await?;
-    let Some(doc) = found else {
-        return Err(withheld(&viewer));
+    let doc = match found {
+        Ok(doc) => doc,
+        Err(why) => {
+            let t = viewer.lang.t();
+            return Err(ServerError::Forbidden {
+                reason: match why {
+                    Withheld::Personal => t.original_withheld,
+                    Withheld::Unread => t.original_unread,
+                }
+                .to_string(),
+            });
+        }
     };
     let target = format!("{cota} p. {n}: {} ({})", doc.file, doc.object);
     state
         .audit
         .record_sync(&viewer.user, "download", &target, &viewer.ip)
         .await?;
-    let archive = state.archive.clone();
-    let id = doc.object;
-    let bytes = blocking(move || Ok(archive.objects().get(&id)?)).await?;
+    let (size, body) = verified_body(&state, &viewer, doc.object).await?;
     let filename = download_name(&cota, &doc.file);
     let ct = match doc.format {
         Format::Tiff => "image/tiff",
@@ -159,10 +180,102 @@ pub async fn original(
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{filename}\""),
             ),
+            (header::CONTENT_LENGTH, size.to_string()),
         ],
-        bytes,
+        body,
     )
         .into_response())
+}
+
+/// Bytes read from the store per chunk served.
+const CHUNK: usize = 256 * 1024;
+
+/// The original bytes of an object as a streamed body, re-hashed as they
+/// go. The last chunk is held back until the whole object has hashed to
+/// its id: when it does not (or the stored frame does not decode), the body
+/// ends with an error instead, so the client sees a broken transfer, never
+/// a complete response; the failure is logged and audited, and the object
+/// is not served again by this process.
+async fn verified_body(state: &AppState, viewer: &Viewer, id: ObjectId) -> Result<(u64, Body)> {
+    let hex = id.to_hex();
+    if lock(&state.corrupt).contains(&hex) {
+        return Err(ServerError::Corrupt { object: hex });
+    }
+    let archive = state.archive.clone();
+    let reader = blocking(move || Ok(archive.objects().open_reader(&id)?)).await;
+    let mut reader = match reader {
+        Ok(r) => r,
+        Err(ServerError::Store(StoreError::Corrupt { reason, .. })) => {
+            corrupt(state, viewer, &hex, &reason);
+            return Err(ServerError::Corrupt { object: hex });
+        }
+        Err(e) => return Err(e),
+    };
+    let size = reader.size;
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
+    let st = state.clone();
+    let who = viewer.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut hasher = Sha256::new();
+        let mut held: Option<Vec<u8>> = None;
+        let mut n = 0u64;
+        let failed = loop {
+            let mut buf = vec![0u8; CHUNK];
+            let k = match reader.read(&mut buf) {
+                Ok(k) => k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => break Some(format!("cannot decode: {e}")),
+            };
+            if k == 0 {
+                break None;
+            }
+            buf.truncate(k);
+            hasher.update(&buf);
+            n += k as u64;
+            if let Some(prev) = held.replace(buf) {
+                if tx.blocking_send(Ok(Bytes::from(prev))).is_err() {
+                    return; // the client went away
+                }
+            }
+        };
+        let got = ObjectId(hasher.finalize().into());
+        let failed = failed.or_else(|| {
+            (got != id || n != size).then(|| format!("content hashes to {got} ({n} bytes)"))
+        });
+        match failed {
+            None => {
+                if let Some(last) = held {
+                    let _ = tx.blocking_send(Ok(Bytes::from(last)));
+                }
+            }
+            Some(reason) => {
+                corrupt(&st, &who, &id.to_hex(), &reason);
+                let _ = tx.blocking_send(Err(std::io::Error::other(format!(
+                    "object {id} is corrupt: {reason}"
+                ))));
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    Ok((size, Body::from_stream(stream)))
+}
+
+/// Log, audit and remember an object found corrupt while served.
+fn corrupt(state: &AppState, viewer: &Viewer, hex: &str, reason: &str) {
+    tracing::error!(object = %hex, reason, "fixity check failed while serving an original");
+    lock(&state.corrupt).insert(hex.to_string());
+    state.audit.record(
+        &viewer.user,
+        "object-corrupt",
+        &format!("{hex}: {reason}"),
+        &viewer.ip,
+    );
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// `<cota>_<file>` with anything but `A-Za-z0-9._-` replaced by `_`.

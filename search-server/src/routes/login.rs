@@ -90,7 +90,7 @@ pub async fn submit(
     headers: HeaderMap,
     form: std::result::Result<Form<LoginForm>, FormRejection>,
 ) -> Result<Response> {
-    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    let Form(f) = form.map_err(ServerError::form)?;
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
     if expected.is_empty() || !same(expected, &f.csrf) {
         return Err(ServerError::Csrf);
@@ -135,7 +135,7 @@ pub async fn logout(
     headers: HeaderMap,
     form: std::result::Result<Form<CsrfForm>, FormRejection>,
 ) -> Result<Response> {
-    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    let Form(f) = form.map_err(ServerError::form)?;
     viewer.check_csrf(&f.csrf)?;
     if let Some(id) = cookie(&headers, SESSION_COOKIE) {
         state.sessions.remove(id);

@@ -91,7 +91,7 @@ pub async fn place_hold(
     viewer: Viewer,
     form: std::result::Result<Form<PlaceHold>, FormRejection>,
 ) -> Result<Response> {
-    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    let Form(f) = form.map_err(ServerError::form)?;
     viewer.check_csrf(&f.csrf)?;
     viewer.require(Role::Admin)?;
     let id = field(&f.target, "the cotă or inventory")?;
@@ -131,7 +131,7 @@ pub async fn release_hold(
     path: std::result::Result<Path<String>, PathRejection>,
     form: std::result::Result<Form<ReleaseHold>, FormRejection>,
 ) -> Result<Response> {
-    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    let Form(f) = form.map_err(ServerError::form)?;
     viewer.check_csrf(&f.csrf)?;
     viewer.require(Role::Admin)?;
     let Path(id) = path.map_err(|_| ServerError::not_found(""))?;
@@ -166,7 +166,7 @@ pub async fn propose(
     viewer: Viewer,
     form: std::result::Result<Form<ProposeForm>, FormRejection>,
 ) -> Result<Response> {
-    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    let Form(f) = form.map_err(ServerError::form)?;
     viewer.check_csrf(&f.csrf)?;
     viewer.require(Role::Admin)?;
     if !matches!(f.confirm.as_str(), "1" | "on" | "da" | "yes") {
@@ -232,7 +232,7 @@ pub async fn approve(
     path: std::result::Result<Path<String>, PathRejection>,
     form: std::result::Result<Form<Approve>, FormRejection>,
 ) -> Result<Response> {
-    let Form(f) = form.map_err(|e| ServerError::bad(e.body_text()))?;
+    let Form(f) = form.map_err(ServerError::form)?;
     viewer.check_csrf(&f.csrf)?;
     viewer.require(Role::Admin)?;
     let Path(id) = path.map_err(|_| ServerError::not_found(""))?;

@@ -13,7 +13,6 @@ use arhiva_index::{Filters, PersonQuery, PersonResults, SearchRequest, SearchRes
 use crate::auth::{Role, Viewer};
 use crate::error::{Result, ServerError};
 use crate::i18n::Lang;
-use crate::mask::mask;
 use crate::routes::{blocking, opt_num, opt_text};
 use crate::state::AppState;
 use crate::views;
@@ -127,19 +126,41 @@ pub fn params<T>(q: std::result::Result<Query<T>, QueryRejection>) -> Result<T> 
         .map_err(|e| ServerError::bad(e.body_text()))
 }
 
+/// Refuse a consultant's search for CNP-shaped numbers (see
+/// [`crate::mask::is_cnp_probe`]), and any search beyond the user's rate.
+pub fn admit_search(state: &AppState, viewer: &Viewer, query: &str) -> Result<()> {
+    if viewer.masks_cnp() && crate::mask::is_cnp_probe(query) {
+        state.audit.record(
+            &viewer.user,
+            "search-refused",
+            &format!("q={:?}", crate::mask::mask_all(query)),
+            &viewer.ip,
+        );
+        return Err(ServerError::BadQuery {
+            message: Lang::En.t().cnp_search_refused.to_string(),
+            ro: Lang::Ro.t().cnp_search_refused.to_string(),
+        });
+    }
+    state
+        .search_limiter
+        .take(&viewer.user)
+        .map_err(|retry_after| ServerError::TooManySearches { retry_after })
+}
+
 /// Run a search off the async threads, masking for consultants.
 pub async fn run_search(
     state: &AppState,
     viewer: &Viewer,
     req: SearchRequest,
 ) -> Result<SearchResults> {
+    admit_search(state, viewer, &req.query)?;
     let index = state.index.clone();
     let _turn = search_turn(state).await?;
     let mut results = blocking(move || Ok(index.search(&req)?)).await?;
     if viewer.masks_cnp() {
         for hit in &mut results.hits {
-            hit.snippet = mask(&hit.snippet).into_owned();
-            hit.title = mask(&hit.title).into_owned();
+            hit.snippet = crate::mask::mask_all(&hit.snippet);
+            hit.title = crate::mask::mask_all(&hit.title);
         }
     }
     Ok(results)
@@ -225,7 +246,12 @@ impl PersonParams {
 }
 
 /// Run a person search off the async threads.
-pub async fn run_person(state: &AppState, q: PersonQuery) -> Result<PersonResults> {
+pub async fn run_person(
+    state: &AppState,
+    viewer: &Viewer,
+    q: PersonQuery,
+) -> Result<PersonResults> {
+    admit_search(state, viewer, &q.name)?;
     let index = state.index.clone();
     let _turn = search_turn(state).await?;
     blocking(move || Ok(index.person(&q)?)).await
@@ -253,7 +279,7 @@ pub async fn person(
     let results = match p.query()? {
         Some(q) => {
             let target = format!("name={:?} cnp={}", q.name, q.cnp.is_some());
-            let r = run_person(&state, q).await?;
+            let r = run_person(&state, &viewer, q).await?;
             state
                 .audit
                 .record(&viewer.user, "person-search", &target, &viewer.ip);

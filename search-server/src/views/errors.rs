@@ -21,6 +21,12 @@ fn words(lang: Lang, info: &ErrorInfo) -> (&'static str, String) {
             t.err_rate_limited,
             (t.err_rate_limited_text)(info.detail.parse().unwrap_or(900)),
         ),
+        ErrorKind::TooManySearches => (
+            t.err_rate_limited,
+            (t.err_too_many_searches_text)(info.detail.parse().unwrap_or(1)),
+        ),
+        ErrorKind::TooLarge => (t.err_too_large, t.err_too_large_text.to_string()),
+        ErrorKind::Corrupt => (t.err_internal, t.err_corrupt_text.to_string()),
         ErrorKind::Internal => (t.err_internal, t.err_internal_text.to_string()),
     }
 }
@@ -71,10 +77,16 @@ pub fn json(lang: Lang, info: &ErrorInfo) -> Json<serde_json::Value> {
         ErrorKind::Unauthorized => "unauthorized",
         ErrorKind::Forbidden => "forbidden",
         ErrorKind::Csrf => "csrf",
-        ErrorKind::RateLimited => "rate-limited",
+        ErrorKind::RateLimited | ErrorKind::TooManySearches => "rate-limited",
+        ErrorKind::TooLarge => "too-large",
+        ErrorKind::Corrupt => "corrupt",
         ErrorKind::Internal => "internal",
     };
-    let message = if info.detail.is_empty() || info.kind == ErrorKind::RateLimited {
+    let message = if info.detail.is_empty()
+        || matches!(
+            info.kind,
+            ErrorKind::RateLimited | ErrorKind::TooManySearches | ErrorKind::Corrupt
+        ) {
         format!("{title}: {text}")
     } else {
         format!("{title}: {}", info.detail)

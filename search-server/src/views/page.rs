@@ -42,8 +42,11 @@ pub fn page(v: &Viewer, pv: &PageView, q: &str) -> Markup {
             }
             div.viewer {
                 div.scan {
-                    @if pv.withheld {
-                        p.none { (t.image_withheld) }
+                    @if let Some(why) = pv.withheld {
+                        p.none { (match why {
+                            crate::backend::Withheld::Personal => t.image_withheld,
+                            crate::backend::Withheld::Unread => t.image_unread,
+                        }) }
                     } @else if pv.image {
                         @let src = file_url(&d.cota, p.page, "imagine");
                         @match p.size_px {
@@ -55,7 +58,7 @@ pub fn page(v: &Viewer, pv: &PageView, q: &str) -> Markup {
                     }
                 }
                 div {
-                    @if !terms.is_empty() && !pv.words.is_empty() && pv.image && !pv.withheld {
+                    @if !terms.is_empty() && !pv.words.is_empty() && pv.image && pv.withheld.is_none() {
                         p.hint { ((t.matches_on_image)(boxes.len())) }
                     }
                     @match &pv.text {

@@ -109,7 +109,18 @@ impl ObjectStore {
             .root
             .join("tmp")
             .join(format!("{DICT_POINTER}.{}", std::process::id()));
-        fs::write(&tmp, put.id.to_hex()).ctx("write", &tmp)?;
+        {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            let mut f = fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&tmp)
+                .ctx("create", &tmp)?;
+            f.write_all(put.id.to_hex().as_bytes()).ctx("write", &tmp)?;
+        }
         File::open(&tmp)
             .and_then(|f| f.sync_all())
             .ctx("fsync", &tmp)?;

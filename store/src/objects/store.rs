@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -325,6 +326,7 @@ impl ObjectStore {
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
+            .mode(0o600)
             .open(tmp)
             .ctx("create", tmp)?;
         let mut out = io::BufWriter::with_capacity(CHUNK, file);
@@ -473,6 +475,20 @@ impl ObjectStore {
             }
         };
         Ok(ObjectReader { inner, size, path })
+    }
+
+    /// The trained dictionary an object needs to be read (its codec is
+    /// zstd with a dictionary), if any.
+    pub fn dictionary_of(&self, id: &ObjectId) -> Result<Option<ObjectId>> {
+        let path = self.pending_path(id).unwrap_or_else(|| self.path_of(id));
+        let mut file = File::open(&path).ctx("open", &path)?;
+        let mut header = [0u8; HEADER_LEN + 32];
+        if file.read_exact(&mut header).is_err() || &header[..4] != MAGIC || header[5] != 2 {
+            return Ok(None);
+        }
+        let mut dict = [0u8; 32];
+        dict.copy_from_slice(&header[HEADER_LEN..]);
+        Ok(Some(ObjectId(dict)))
     }
 
     /// The original bytes of an object.

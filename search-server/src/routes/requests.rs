@@ -255,8 +255,10 @@ async fn workspace_page(
         &r,
         &ws,
         &ps,
-        cov.as_ref(),
-        job.as_ref(),
+        views::requests::CoverageView {
+            coverage: cov.as_ref(),
+            ocr: job.as_ref(),
+        },
         SystemClock.today(),
         refused,
     );

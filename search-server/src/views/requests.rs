@@ -305,6 +305,16 @@ fn answer(v: &Viewer, t: &RequestTexts, r: &Request) -> Markup {
     }
 }
 
+/// What the workspace shows of the period's coverage: the months' states
+/// and the OCR job run for the request, if any.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CoverageView<'a> {
+    /// The coverage, when there is a period to cover.
+    pub coverage: Option<&'a Coverage>,
+    /// The OCR of the request's unread pages, when one ran.
+    pub ocr: Option<&'a OcrJob>,
+}
+
 /// The period month by month: a row per year, a cell per month coloured
 /// by what the desk knows, found months linking to their first page; then
 /// the payroll dossiers that could not be read.
@@ -425,8 +435,7 @@ pub fn workspace(
     r: &Request,
     ws: &Workspace,
     ps: &[Period],
-    cov: Option<&Coverage>,
-    job: Option<&OcrJob>,
+    cov: CoverageView<'_>,
     today: Date,
     refused: Option<&str>,
 ) -> Markup {
@@ -443,7 +452,7 @@ pub fn workspace(
             @if let Some(m) = refused { p.notice.bad role="alert" { (m) } }
             (facts(t, r, today))
             @match r.subject {
-                Subject::Seniority => { (coverage(v, r, ws, cov, job)) (hits(v, t, r, ws)) (period_table(t, ps)) },
+                Subject::Seniority => { (coverage(v, r, ws, cov.coverage, cov.ocr)) (hits(v, t, r, ws)) (period_table(t, ps)) },
                 Subject::Copies => { (copies(v, t, r)) },
             }
             (answer(v, t, r))

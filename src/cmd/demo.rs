@@ -120,7 +120,7 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
             started.elapsed().as_secs_f64()
         );
     }
-    if let Some(advice) = needs_ocr_advice(&archive) {
+    if let Some(advice) = needs_ocr_advice(&archive, args.ocr) {
         eprintln!("arhiva demo: {advice}");
     }
 

@@ -103,10 +103,16 @@ impl Progress {
 }
 
 /// What to say about pages left without text: how many, and how to get
-/// them read (install tesseract, or run again when it failed).
-pub fn needs_ocr_message(pages: u64) -> Option<String> {
+/// them read (install tesseract, allow OCR, or run again when it failed).
+pub fn needs_ocr_message(pages: u64, ocr: OcrArg) -> Option<String> {
     if pages == 0 {
         return None;
+    }
+    if ocr == OcrArg::Never {
+        return Some(format!(
+            "{pages} pages have no text: OCR was not run (--ocr never); run `arhiva ingest` on the \
+             delivery again with --ocr auto to read them"
+        ));
     }
     Some(match arhiva_ingest::ocr::missing_advice() {
         Some(install) => format!(
@@ -122,7 +128,7 @@ pub fn needs_ocr_message(pages: u64) -> Option<String> {
 }
 
 /// [`needs_ocr_message`] for the whole archive.
-pub fn needs_ocr_advice(archive: &Archive) -> Option<String> {
+pub fn needs_ocr_advice(archive: &Archive, ocr: OcrArg) -> Option<String> {
     let mut pages = 0u64;
     let scan = archive.catalog().for_each_page(|p| {
         if p.flags.contains(&arhiva_store::PageFlag::NeedsOcr) {
@@ -133,7 +139,7 @@ pub fn needs_ocr_advice(archive: &Archive) -> Option<String> {
     if let Err(e) = scan {
         tracing::warn!(error = %e, "could not count the pages without text");
     }
-    needs_ocr_message(pages)
+    needs_ocr_message(pages, ocr)
 }
 
 pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
@@ -177,7 +183,7 @@ pub fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
-    } else if let Some(m) = needs_ocr_message(reports.iter().map(|r| r.needs_ocr).sum()) {
+    } else if let Some(m) = needs_ocr_message(reports.iter().map(|r| r.needs_ocr).sum(), args.ocr) {
         eprintln!("arhiva ingest: {m}");
     }
     let quarantined: usize = reports.iter().map(|r| r.quarantined).sum();

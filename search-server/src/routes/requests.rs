@@ -231,7 +231,7 @@ async fn workspace_page(
     refused: Option<&'static str>,
 ) -> Result<Response> {
     let (archive, index, who) = (state.archive.clone(), state.index.clone(), actor(viewer));
-    let (r, results, cov) = blocking(move || {
+    let (r, ws, cov) = blocking(move || {
         let r = register::load(&archive, n)?;
         let results = search(&index, &r)?;
         let r = if r.status == crate::certificates::Status::Registered {
@@ -240,14 +240,14 @@ async fn workspace_page(
         } else {
             r
         };
-        let cov = for_workspace(&archive, &r, &workspace(&r, &results))?;
-        Ok((r, results, cov))
+        let ws = workspace(&r, &results);
+        let cov = for_workspace(&archive, &r, &ws)?;
+        Ok((r, ws, cov))
     })
     .await?;
     state
         .audit
         .record(&viewer.user, "view-request", &n.to_string(), &viewer.ip);
-    let ws = workspace(&r, &results);
     let ps = periods(r.confirmed());
     let job = state.jobs.ocr(&n.to_string());
     let page = views::requests::workspace(
